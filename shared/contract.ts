@@ -1,0 +1,156 @@
+import { z } from 'zod';
+import { FileRef, Job, JobLogEntry, JobState, JobType } from './jobs';
+import { Connectivity, ServerInput, ServerProfile, ServerUpdate, TestConnectionResult, ServerAuthInput, ServerUrl } from './servers';
+import { Settings, SettingsUpdate } from './settings';
+
+/**
+ * The one contract between the renderer and main. Both transports (Electron IPC and browser-mode
+ * HTTP) walk this object: they validate the input with `input`, call the service of the same
+ * name, and validate nothing else by hand. Adding a call means adding a line here and a handler
+ * in main/core/services.ts; the compiler points at whatever is missing.
+ */
+function method<I extends z.ZodType, O extends z.ZodType>(input: I, output: O) {
+  return { input, output };
+}
+
+const Empty = z.object({}).strict();
+const ById = z.object({ id: z.string().min(1) });
+const Ok = z.object({ ok: z.literal(true) });
+
+export const AppInfo = z.object({
+  name: z.string(),
+  version: z.string(),
+  mode: z.enum(['desktop', 'browser']),
+  dataDir: z.string(),
+  platform: z.string(),
+  /** Job types this build can run (the rest are listed but not yet available). */
+  runnableJobTypes: z.array(JobType),
+  /** Whether native dialogs exist (desktop) or the page must use file inputs and typed paths. */
+  nativeDialogs: z.boolean(),
+});
+export type AppInfo = z.infer<typeof AppInfo>;
+
+export const JobListQuery = z.object({
+  types: z.array(JobType).optional(),
+  states: z.array(JobState).optional(),
+  limit: z.number().int().min(1).max(1000).default(200),
+  offset: z.number().int().min(0).default(0),
+});
+export type JobListQuery = z.input<typeof JobListQuery>;
+
+export const JobList = z.object({ jobs: z.array(Job), total: z.number().int() });
+export type JobList = z.infer<typeof JobList>;
+
+export const JobCounts = z.object({
+  active: z.number().int(),
+  waiting: z.number().int(),
+  needsAttention: z.number().int(),
+  failed: z.number().int(),
+  done: z.number().int(),
+  total: z.number().int(),
+});
+export type JobCounts = z.infer<typeof JobCounts>;
+
+export const CreateJobInput = z.object({
+  type: JobType,
+  params: z.record(z.string(), z.unknown()),
+  files: z.array(FileRef).default([]),
+  serverId: z.string().nullable().optional(),
+  title: z.string().max(300).optional(),
+  recreatedFrom: z.string().optional(),
+});
+export type CreateJobInput = z.input<typeof CreateJobInput>;
+
+export const RecreateJobResult = z.object({
+  type: JobType,
+  params: z.record(z.string(), z.unknown()),
+  files: z.array(FileRef),
+  serverId: z.string().nullable(),
+  recreatedFrom: z.string(),
+});
+export type RecreateJobResult = z.infer<typeof RecreateJobResult>;
+
+export const TestConnectionInput = z.union([
+  ById,
+  z.object({ url: ServerUrl, auth: ServerAuthInput }),
+]);
+export type TestConnectionInput = z.input<typeof TestConnectionInput>;
+
+export const methods = {
+  'app.info': method(Empty, AppInfo),
+
+  'servers.list': method(Empty, z.array(ServerProfile)),
+  'servers.add': method(ServerInput, ServerProfile),
+  'servers.update': method(ServerUpdate, ServerProfile),
+  'servers.remove': method(ById, Ok),
+  'servers.setDefault': method(ById, ServerProfile),
+  'servers.test': method(TestConnectionInput, TestConnectionResult),
+
+  'connectivity.status': method(Empty, z.array(Connectivity)),
+  'connectivity.checkNow': method(Empty, z.array(Connectivity)),
+
+  'jobs.list': method(JobListQuery, JobList),
+  'jobs.counts': method(Empty, JobCounts),
+  'jobs.get': method(ById, Job),
+  'jobs.log': method(z.object({ id: z.string(), afterSeq: z.number().int().optional() }), z.array(JobLogEntry)),
+  'jobs.create': method(CreateJobInput, Job),
+  'jobs.cancel': method(ById, Job),
+  'jobs.retry': method(ById, Job),
+  'jobs.recreate': method(ById, RecreateJobResult),
+
+  /** Desktop only: native open dialog; the chosen files are copied into the store. */
+  'files.pick': method(z.object({ title: z.string().optional() }), z.array(FileRef)),
+
+  'settings.get': method(Empty, Settings),
+  'settings.update': method(SettingsUpdate, Settings),
+} as const;
+
+export type Methods = typeof methods;
+export type MethodName = keyof Methods;
+export type MethodInput<M extends MethodName> = z.input<Methods[M]['input']>;
+export type MethodParsedInput<M extends MethodName> = z.output<Methods[M]['input']>;
+export type MethodOutput<M extends MethodName> = z.output<Methods[M]['output']>;
+
+export const events = {
+  'job.changed': Job,
+  'job.log': JobLogEntry,
+  'connectivity.changed': Connectivity,
+  'servers.changed': z.object({}),
+} as const;
+
+export type Events = typeof events;
+export type EventName = keyof Events;
+export type EventPayload<E extends EventName> = z.output<Events[E]>;
+
+/**
+ * Uploads are the one call that carries bytes. Each transport streams them its own way
+ * (HTTP request body, chunked IPC) into the same core service, which returns a FileRef.
+ */
+export const UploadMeta = z.object({ name: z.string().min(1).max(500) });
+export type UploadMeta = z.infer<typeof UploadMeta>;
+
+/** Errors cross the boundary as data, with words a health data officer can act on. */
+export const ApiError = z.object({
+  code: z.string(),
+  message: z.string(),
+  details: z.unknown().optional(),
+});
+export type ApiError = z.infer<typeof ApiError>;
+
+export const CallResult = z.union([
+  z.object({ ok: z.literal(true), result: z.unknown() }),
+  z.object({ ok: z.literal(false), error: ApiError }),
+]);
+export type CallResult = z.infer<typeof CallResult>;
+
+/** What the renderer sees as `window.api` in both modes. */
+export interface AppApi {
+  call<M extends MethodName>(name: M, input: MethodInput<M>): Promise<MethodOutput<M>>;
+  on<E extends EventName>(name: E, listener: (payload: EventPayload<E>) => void): () => void;
+  upload(file: Blob, meta: UploadMeta, onProgress?: (sentBytes: number) => void): Promise<FileRef>;
+}
+
+/** Name of the one IPC channel for calls, and of the one for events (Electron transport). */
+export const IPC_CALL_CHANNEL = 'dhis2-ie:call';
+export const IPC_EVENT_CHANNEL = 'dhis2-ie:event';
+export const IPC_UPLOAD_CHANNEL = 'dhis2-ie:upload';

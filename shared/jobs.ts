@@ -1,0 +1,147 @@
+import { z } from 'zod';
+
+/**
+ * Every job type the app knows by name. A type is listed here (so the Job overview can filter on
+ * it and old rows stay readable) before its plugin exists; main/core/jobs/registry.ts says which
+ * ones this build can actually run.
+ */
+export const JOB_TYPES = [
+  'import-data',
+  'import-metadata',
+  'import-events',
+  'import-tracker',
+  'import-geometry',
+  'import-population',
+  'export-data',
+  'export-metadata',
+  'export-metadata-dependencies',
+  'export-events',
+  'export-tracker',
+  'self-test',
+] as const;
+export const JobType = z.enum(JOB_TYPES);
+export type JobType = z.infer<typeof JobType>;
+
+/** Plain words for each type, shared by the Job overview chips and the CLI. */
+export const JOB_TYPE_LABELS: Record<JobType, string> = {
+  'import-data': 'Data import',
+  'import-metadata': 'Metadata import',
+  'import-events': 'Event import',
+  'import-tracker': 'Tracked entity import',
+  'import-geometry': 'Org unit geometry import',
+  'import-population': 'Earth Engine import',
+  'export-data': 'Data export',
+  'export-metadata': 'Metadata export',
+  'export-metadata-dependencies': 'Metadata dependency export',
+  'export-events': 'Event export',
+  'export-tracker': 'Tracked entity export',
+  'self-test': 'Queue self-test',
+};
+
+/**
+ * The durable state machine. Active states are the ones a process was in the middle of when it
+ * died; on start-up they go back to `queued` and resume from the last checkpoint.
+ */
+export const JOB_STATES = [
+  'queued',
+  'waiting-for-connection',
+  'validating',
+  'uploading',
+  'server-processing',
+  'running',
+  'done',
+  'failed',
+  'needs-attention',
+  'cancelled',
+] as const;
+export const JobState = z.enum(JOB_STATES);
+export type JobState = z.infer<typeof JobState>;
+
+export const ACTIVE_STATES: readonly JobState[] = ['validating', 'uploading', 'server-processing', 'running'];
+export const TERMINAL_STATES: readonly JobState[] = ['done', 'failed', 'needs-attention', 'cancelled'];
+export const WAITING_STATES: readonly JobState[] = ['queued', 'waiting-for-connection'];
+
+export const JOB_STATE_LABELS: Record<JobState, string> = {
+  queued: 'Queued',
+  'waiting-for-connection': 'Waiting for connection',
+  validating: 'Validating',
+  uploading: 'Uploading',
+  'server-processing': 'Server processing',
+  running: 'Running',
+  done: 'Completed',
+  failed: 'Failed',
+  'needs-attention': 'Needs attention',
+  cancelled: 'Cancelled',
+};
+
+export const Sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'a sha256 in lower-case hex');
+
+/** A file the user handed over, kept in the content-addressed store. */
+export const FileRef = z.object({
+  sha256: Sha256,
+  name: z.string().min(1).max(500),
+  size: z.number().int().nonnegative(),
+});
+export type FileRef = z.infer<typeof FileRef>;
+
+export const JobProgress = z.object({
+  done: z.number().nonnegative(),
+  total: z.number().nonnegative().nullable(),
+  message: z.string(),
+});
+export type JobProgress = z.infer<typeof JobProgress>;
+
+export const JobError = z.object({
+  code: z.string(),
+  message: z.string(),
+});
+export type JobError = z.infer<typeof JobError>;
+
+export const Job = z.object({
+  id: z.string(),
+  type: JobType,
+  title: z.string(),
+  state: JobState,
+  params: z.record(z.string(), z.unknown()),
+  files: z.array(FileRef),
+  serverId: z.string().nullable(),
+  attempts: z.number().int().nonnegative(),
+  maxAttempts: z.number().int().positive(),
+  nextAttemptAt: z.string().nullable(),
+  progress: JobProgress.nullable(),
+  result: z.unknown().nullable(),
+  error: JobError.nullable(),
+  recreatedFrom: z.string().nullable(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  startedAt: z.string().nullable(),
+  finishedAt: z.string().nullable(),
+});
+export type Job = z.infer<typeof Job>;
+
+export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
+export const LogLevel = z.enum(LOG_LEVELS);
+export type LogLevel = z.infer<typeof LogLevel>;
+
+export const JobLogEntry = z.object({
+  seq: z.number().int(),
+  jobId: z.string(),
+  at: z.string(),
+  level: LogLevel,
+  message: z.string(),
+});
+export type JobLogEntry = z.infer<typeof JobLogEntry>;
+
+/** Parameters of the queue self-test job (only registered when self-test jobs are enabled). */
+export const SelfTestParams = z.object({
+  steps: z.number().int().min(1).max(10_000),
+  stepMs: z.number().int().min(0).max(60_000),
+  needsServer: z.boolean().default(false),
+  failTimes: z.number().int().min(0).max(100).default(0),
+});
+export type SelfTestParams = z.infer<typeof SelfTestParams>;
+
+/** Per-type parameter schemas. The renderer binds its forms and "Recreate job" to these. */
+export const JOB_PARAM_SCHEMAS: Partial<Record<JobType, z.ZodType<Record<string, unknown>>>> = {
+  'self-test': SelfTestParams,
+};
