@@ -1,0 +1,122 @@
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { openDatabase, type Db } from './db/database';
+import { JobsRepo } from './db/jobs-repo';
+import { JobLogRepo } from './db/job-log-repo';
+import { ServersRepo } from './db/servers-repo';
+import { SettingsRepo } from './db/settings-repo';
+import { FileStore } from './files/file-store';
+import { ServerService } from './servers/server-service';
+import { ConnectivityMonitor } from './connectivity/monitor';
+import { JobRegistry } from './jobs/registry';
+import { JobRunner } from './jobs/runner';
+import { selfTestJob } from './jobs/self-test';
+import { EventBus } from './events';
+import { AppLog } from './app-log';
+import { ensureDataDir } from './data-dir';
+import type { SecretCipher } from './secrets/secret-cipher';
+import { createKeyFileCipher } from './secrets/key-file-cipher';
+import type { DialogsPort } from './ports';
+import type { FileRef } from '../../shared/jobs';
+import { createHandlers, type Handlers } from './services';
+
+export interface CoreOptions {
+  dataDir: string;
+  mode: 'desktop' | 'browser' | 'cli';
+  appVersion: string;
+  /** Defaults to the 0600 key-file cipher; the desktop shell passes safeStorage. */
+  cipher?: SecretCipher;
+  dialogs?: DialogsPort;
+  /** Registers the queue self-test job type (tests, support). Also on with DHIS2_IE_SELF_TEST_JOBS=1. */
+  enableSelfTestJobs?: boolean;
+  echoLog?: boolean;
+}
+
+/** Everything the transports and the CLI need, wired once. */
+export interface Core {
+  readonly dataDir: string;
+  readonly db: Db;
+  readonly bus: EventBus;
+  readonly log: AppLog;
+  readonly handlers: Handlers;
+  readonly runner: JobRunner;
+  readonly connectivity: ConnectivityMonitor;
+  readonly servers: ServerService;
+  readonly files: FileStore;
+  readonly jobs: JobsRepo;
+  readonly jobLog: JobLogRepo;
+  readonly settings: SettingsRepo;
+  readonly registry: JobRegistry;
+  upload(source: Readable, name: string): Promise<FileRef>;
+  /** Starts the connectivity monitor and the job runner (not wanted for one-shot CLI commands). */
+  startBackground(): void;
+  close(): Promise<void>;
+}
+
+export function createCore(options: CoreOptions): Core {
+  const dataDir = ensureDataDir(options.dataDir);
+  const log = new AppLog(dataDir, options.echoLog);
+  const db = openDatabase(join(dataDir, 'dhis2-ie.sqlite'));
+  const bus = new EventBus();
+  const settings = new SettingsRepo(db);
+  const jobs = new JobsRepo(db);
+  const jobLog = new JobLogRepo(db);
+  const files = new FileStore(dataDir, db);
+  const cipher = options.cipher ?? createKeyFileCipher(dataDir);
+  const servers = new ServerService(new ServersRepo(db), cipher, bus, options.appVersion);
+
+  const registry = new JobRegistry();
+  if (options.enableSelfTestJobs ?? process.env.DHIS2_IE_SELF_TEST_JOBS === '1') registry.register(selfTestJob);
+
+  let runner: JobRunner | null = null;
+  const connectivity = new ConnectivityMonitor(servers, bus, () => settings.get(), () => runner?.wake());
+  runner = new JobRunner({
+    db,
+    jobs,
+    log: jobLog,
+    files,
+    servers,
+    registry,
+    bus,
+    settings: () => settings.get(),
+    connectivity,
+    lockPath: join(dataDir, 'runner.lock'),
+    onError: (error, context) => log.error(`Unexpected error in ${context}`, error),
+  });
+  const jobRunner = runner;
+
+  const core: Core = {
+    dataDir,
+    db,
+    bus,
+    log,
+    runner: jobRunner,
+    connectivity,
+    servers,
+    files,
+    jobs,
+    jobLog,
+    settings,
+    registry,
+    handlers: undefined as unknown as Handlers,
+    upload: (source, name) => files.put(source, name),
+    startBackground() {
+      connectivity.start();
+      jobRunner.start();
+      // Uploads never turned into jobs are kept for a week, in case the user comes back to the form.
+      files.collectGarbage(7 * 24 * 3600 * 1000);
+    },
+    async close() {
+      connectivity.stop();
+      await jobRunner.stop();
+      db.close();
+    },
+  };
+  (core as { handlers: Handlers }).handlers = createHandlers(core, {
+    mode: options.mode === 'desktop' ? 'desktop' : 'browser',
+    appVersion: options.appVersion,
+    dialogs: options.dialogs,
+  });
+  log.info(`Core opened in ${options.mode} mode on ${dataDir}`);
+  return core;
+}

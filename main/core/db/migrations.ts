@@ -1,0 +1,88 @@
+import type Database from 'better-sqlite3';
+
+export interface Migration {
+  name: string;
+  up(db: Database.Database): void;
+}
+
+/**
+ * Numbered schema steps; the array index + 1 is the version stored in PRAGMA user_version.
+ * Never edit a step that has shipped: add a new one.
+ */
+export const MIGRATIONS: Migration[] = [
+  {
+    name: 'initial: jobs, job log, files, server profiles, settings',
+    up(db) {
+      db.exec(`
+        CREATE TABLE servers (
+          id TEXT PRIMARY KEY,
+          name TEXT NOT NULL,
+          url TEXT NOT NULL,
+          auth_kind TEXT NOT NULL CHECK (auth_kind IN ('token', 'basic')),
+          username TEXT,
+          secret BLOB,
+          is_default INTEGER NOT NULL DEFAULT 0,
+          last_version TEXT,
+          last_user TEXT,
+          last_tested_at TEXT,
+          created_at TEXT NOT NULL,
+          updated_at TEXT NOT NULL
+        );
+        CREATE UNIQUE INDEX servers_one_default ON servers(is_default) WHERE is_default = 1;
+
+        CREATE TABLE files (
+          sha256 TEXT PRIMARY KEY,
+          size INTEGER NOT NULL,
+          created_at TEXT NOT NULL
+        );
+
+        CREATE TABLE jobs (
+          id TEXT PRIMARY KEY,
+          type TEXT NOT NULL,
+          title TEXT NOT NULL,
+          state TEXT NOT NULL,
+          params TEXT NOT NULL,
+          server_id TEXT REFERENCES servers(id) ON DELETE SET NULL,
+          attempts INTEGER NOT NULL DEFAULT 0,
+          max_attempts INTEGER NOT NULL,
+          next_attempt_at TEXT,
+          progress TEXT,
+          checkpoint TEXT,
+          result TEXT,
+          error TEXT,
+          recreated_from TEXT,
+          created_at TEXT NOT NULL,
+          updated_at TEXT NOT NULL,
+          started_at TEXT,
+          finished_at TEXT
+        );
+        CREATE INDEX jobs_by_state ON jobs(state, next_attempt_at);
+        CREATE INDEX jobs_by_type ON jobs(type, created_at);
+
+        -- A job's files, in order. The reference is what keeps a stored file from being deleted.
+        CREATE TABLE job_files (
+          job_id TEXT NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,
+          position INTEGER NOT NULL,
+          sha256 TEXT NOT NULL REFERENCES files(sha256),
+          name TEXT NOT NULL,
+          PRIMARY KEY (job_id, position)
+        );
+        CREATE INDEX job_files_by_file ON job_files(sha256);
+
+        CREATE TABLE job_log (
+          seq INTEGER PRIMARY KEY AUTOINCREMENT,
+          job_id TEXT NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,
+          at TEXT NOT NULL,
+          level TEXT NOT NULL,
+          message TEXT NOT NULL
+        );
+        CREATE INDEX job_log_by_job ON job_log(job_id, seq);
+
+        CREATE TABLE settings (
+          key TEXT PRIMARY KEY,
+          value TEXT NOT NULL
+        );
+      `);
+    },
+  },
+];

@@ -1,0 +1,136 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { createReadStream, createWriteStream, existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, openSync, fsyncSync, closeSync } from 'node:fs';
+import { join } from 'node:path';
+import { Transform, type Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { Db } from '../db/database';
+import type { FileRef } from '../../../shared/jobs';
+import { AppError } from '../errors';
+import { nowIso } from '../time';
+
+/** Large enough for a national yearly data export; anything bigger is almost surely a mistake. */
+export const DEFAULT_MAX_FILE_BYTES = 2 * 1024 ** 3;
+
+/**
+ * Content-addressed store for every file the user hands over. Bytes go to a temp file, are
+ * fsynced, then renamed to their sha256: a crash leaves either nothing or a whole file, never
+ * half of one under a real name. A row in `files` is written only after the rename.
+ */
+export class FileStore {
+  private readonly root: string;
+  private readonly tmp: string;
+
+  constructor(
+    dataDir: string,
+    private readonly db: Db,
+    private readonly maxBytes = DEFAULT_MAX_FILE_BYTES,
+  ) {
+    this.root = join(dataDir, 'files');
+    this.tmp = join(this.root, 'tmp');
+    mkdirSync(this.tmp, { recursive: true });
+    // Temp files are uploads that never finished; no record points at them.
+    for (const name of readdirSync(this.tmp)) rmSync(join(this.tmp, name), { force: true });
+  }
+
+  async put(source: Readable, name: string): Promise<FileRef> {
+    const tmpPath = join(this.tmp, randomUUID());
+    const hash = createHash('sha256');
+    let size = 0;
+    const maxBytes = this.maxBytes;
+    const meter = new Transform({
+      transform(chunk: Buffer, _encoding, callback) {
+        size += chunk.length;
+        if (size > maxBytes) {
+          callback(new AppError('FILE_TOO_LARGE', `"${name}" is larger than ${Math.round(maxBytes / 1024 ** 2)} MB, the most the app accepts in one file.`));
+          return;
+        }
+        hash.update(chunk);
+        callback(null, chunk);
+      },
+    });
+    try {
+      await pipeline(source, meter, createWriteStream(tmpPath, { flags: 'wx', mode: 0o600 }));
+      fsyncPath(tmpPath);
+      const sha256 = hash.digest('hex');
+      const finalPath = this.pathOf(sha256);
+      mkdirSync(join(this.root, sha256.slice(0, 2)), { recursive: true });
+      if (existsSync(finalPath) && statSync(finalPath).size === size) {
+        rmSync(tmpPath, { force: true });
+      } else {
+        renameSync(tmpPath, finalPath);
+        fsyncPath(join(this.root, sha256.slice(0, 2)));
+      }
+      this.db.prepare('INSERT OR IGNORE INTO files (sha256, size, created_at) VALUES (?, ?, ?)').run(sha256, size, nowIso());
+      return { sha256, name: safeName(name), size };
+    } catch (error) {
+      rmSync(tmpPath, { force: true });
+      throw error;
+    }
+  }
+
+  putFromPath(path: string, name: string): Promise<FileRef> {
+    return this.put(createReadStream(path), name);
+  }
+
+  has(sha256: string): boolean {
+    return this.db.prepare('SELECT 1 FROM files WHERE sha256 = ?').get(sha256) !== undefined && existsSync(this.pathOf(sha256));
+  }
+
+  pathOf(sha256: string): string {
+    if (!/^[0-9a-f]{64}$/.test(sha256)) throw new AppError('BAD_FILE_ID', `"${sha256}" is not a file id.`);
+    return join(this.root, sha256.slice(0, 2), sha256);
+  }
+
+  read(sha256: string): Readable {
+    return createReadStream(this.pathOf(sha256));
+  }
+
+  /** Re-hashes a stored file: true when the bytes on disk are still the ones that were handed over. */
+  async verify(sha256: string): Promise<boolean> {
+    if (!existsSync(this.pathOf(sha256))) return false;
+    const hash = createHash('sha256');
+    await pipeline(this.read(sha256), hash);
+    return hash.digest('hex') === sha256;
+  }
+
+  referenceCount(sha256: string): number {
+    return (this.db.prepare('SELECT COUNT(*) AS n FROM job_files WHERE sha256 = ?').get(sha256) as { n: number }).n;
+  }
+
+  /**
+   * Deletes stored files that no job refers to and that are older than `graceMs` (an upload the
+   * user has not yet turned into a job keeps its grace period). Referenced files are never touched.
+   */
+  collectGarbage(graceMs: number): number {
+    const cutoff = new Date(Date.now() - graceMs).toISOString();
+    const orphans = this.db
+      .prepare('SELECT sha256 FROM files f WHERE created_at < ? AND NOT EXISTS (SELECT 1 FROM job_files j WHERE j.sha256 = f.sha256)')
+      .all(cutoff) as { sha256: string }[];
+    for (const { sha256 } of orphans) {
+      this.db.prepare('DELETE FROM files WHERE sha256 = ? AND NOT EXISTS (SELECT 1 FROM job_files j WHERE j.sha256 = ?)').run(sha256, sha256);
+      rmSync(this.pathOf(sha256), { force: true });
+    }
+    return orphans.length;
+  }
+}
+
+function fsyncPath(path: string): void {
+  // Directories cannot be fsynced on Windows; the rename is durable enough there.
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, 'r');
+    fsyncSync(fd);
+  } catch (error) {
+    if (process.platform !== 'win32') throw error;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+/** Keeps the name the user knows, minus anything that could act as a path. */
+export function safeName(name: string): string {
+  const base = name.split(/[\\/]/).pop() ?? 'file';
+  // eslint-disable-next-line no-control-regex
+  const cleaned = base.replace(/[\u0000-\u001f]/g, '').trim().slice(0, 255);
+  return cleaned === '' || cleaned === '.' || cleaned === '..' ? 'file' : cleaned;
+}

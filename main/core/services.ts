@@ -1,0 +1,92 @@
+import { methods, type MethodName, type MethodOutput, type MethodParsedInput } from '../../shared/contract';
+import type { Core } from './core';
+import type { DialogsPort } from './ports';
+import { AppError, notFound } from './errors';
+import { basename } from 'node:path';
+
+export type Handlers = { [M in MethodName]: (input: MethodParsedInput<M>) => Promise<MethodOutput<M>> | MethodOutput<M> };
+
+/**
+ * One handler per contract method. Transports validate input against the contract before calling,
+ * so handlers receive parsed values. A method missing here is a compile error.
+ */
+export function createHandlers(core: Core, env: { mode: 'desktop' | 'browser'; appVersion: string; dialogs?: DialogsPort }): Handlers {
+  const { servers, connectivity, runner, jobs, jobLog, settings, registry, files } = core;
+  return {
+    'app.info': () => ({
+      name: 'DHIS2 Import/Export (offline)',
+      version: env.appVersion,
+      mode: env.mode,
+      dataDir: core.dataDir,
+      platform: `${process.platform} ${process.arch}`,
+      runnableJobTypes: registry.types(),
+      nativeDialogs: env.dialogs !== undefined,
+    }),
+
+    'servers.list': () => servers.list(),
+    'servers.add': (input) => servers.add(input),
+    'servers.update': (input) => servers.update(input),
+    'servers.remove': (input) => {
+      servers.remove(input.id);
+      return { ok: true as const };
+    },
+    'servers.setDefault': (input) => servers.setDefault(input.id),
+    'servers.test': (input) => servers.test(input),
+
+    'connectivity.status': () => connectivity.status(),
+    'connectivity.checkNow': () => connectivity.checkAll(),
+
+    'jobs.list': (input) => jobs.list(input),
+    'jobs.counts': () => jobs.counts(),
+    'jobs.get': (input) => {
+      const job = jobs.get(input.id);
+      if (!job) throw notFound('Job', input.id);
+      return job;
+    },
+    'jobs.log': (input) => {
+      if (!jobs.get(input.id)) throw notFound('Job', input.id);
+      return jobLog.list(input.id, input.afterSeq ?? 0);
+    },
+    'jobs.create': (input) => runner.create(input),
+    'jobs.cancel': (input) => runner.cancel(input.id),
+    'jobs.retry': (input) => runner.retry(input.id),
+    'jobs.recreate': (input) => {
+      const job = jobs.get(input.id);
+      if (!job) throw notFound('Job', input.id);
+      const missing = job.files.filter((file) => !files.has(file.sha256));
+      if (missing.length) {
+        throw new AppError('FILE_MISSING', `The file "${missing[0]!.name}" of this job is no longer in the app's store; choose it again.`);
+      }
+      return { type: job.type, params: job.params, files: job.files, serverId: job.serverId, recreatedFrom: job.id };
+    },
+
+    'files.pick': async (input) => {
+      if (!env.dialogs) throw new AppError('NO_NATIVE_DIALOGS', 'File dialogs exist only in the desktop app; in the browser, use the file field.');
+      const paths = await env.dialogs.openFiles(input);
+      const refs = [];
+      for (const path of paths) refs.push(await files.putFromPath(path, basename(path)));
+      return refs;
+    },
+
+    'settings.get': () => settings.get(),
+    'settings.update': (input) => settings.update(input),
+  };
+}
+
+/** Validates, calls and validates again: the single entry both transports use. */
+export async function invoke(core: Core, name: string, rawInput: unknown): Promise<unknown> {
+  if (!Object.hasOwn(methods, name)) throw new AppError('UNKNOWN_METHOD', `The app has no call named "${name}".`);
+  const method = methods[name as MethodName];
+  const parsed = method.input.safeParse(rawInput ?? {});
+  if (!parsed.success) {
+    throw new AppError(
+      'INVALID_INPUT',
+      parsed.error.issues.map((issue) => (issue.path.length ? `${issue.path.join('.')}: ${issue.message}` : issue.message)).join('; '),
+      { issues: parsed.error.issues.map((issue) => ({ path: issue.path.map(String), message: issue.message })) },
+    );
+  }
+  const handler = core.handlers[name as MethodName] as (input: unknown) => unknown;
+  const result = await handler(parsed.data);
+  // The output check catches a handler drifting from the contract in tests rather than in the UI.
+  return method.output.parse(result);
+}
