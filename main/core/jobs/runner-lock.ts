@@ -1,12 +1,18 @@
-import { closeSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { closeSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
 
 /**
  * One runner per data folder. The desktop app, `serve` and `dhis2-ie flush` may all be open on
  * the same folder; only the holder of this lock sends jobs, so a job never runs twice at once.
  * A lock left by a process that died is taken over.
  */
+/** Locks held by runners of this very process: a lock naming our pid but none of these is a dead predecessor's. */
+const heldHere = new Set<string>();
+
 export class RunnerLock {
   private held = false;
+  // pid alone cannot tell two runners of one process apart (tests, a CLI command inside the app).
+  private readonly stamp = `${process.pid} ${randomUUID()}`;
 
   constructor(private readonly path: string) {}
 
@@ -15,14 +21,19 @@ export class RunnerLock {
     for (let tries = 0; tries < 2; tries++) {
       try {
         const fd = openSync(this.path, 'wx', 0o600);
-        writeSync(fd, String(process.pid));
+        writeSync(fd, this.stamp);
         closeSync(fd);
         this.held = true;
+        heldHere.add(this.stamp);
         return true;
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-        const owner = Number.parseInt(readSafe(this.path), 10);
-        if (Number.isInteger(owner) && owner !== process.pid && isAlive(owner)) return false;
+        const content = readSafe(this.path);
+        // Empty: another process is between creating and writing it, unless it died right there long ago.
+        if (content === '' && Date.now() - mtimeMs(this.path) < 10_000) return false;
+        const owner = Number.parseInt(content.split(' ')[0] ?? '', 10);
+        const live = owner === process.pid ? heldHere.has(content) : Number.isInteger(owner) && isAlive(owner);
+        if (live) return false;
         rmSync(this.path, { force: true });
       }
     }
@@ -32,7 +43,8 @@ export class RunnerLock {
   release(): void {
     if (!this.held) return;
     this.held = false;
-    if (readSafe(this.path) === String(process.pid)) rmSync(this.path, { force: true });
+    heldHere.delete(this.stamp);
+    if (readSafe(this.path) === this.stamp) rmSync(this.path, { force: true });
   }
 
   get isHeld(): boolean {
@@ -55,4 +67,8 @@ function isAlive(pid: number): boolean {
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
+}
+
+function mtimeMs(path: string): number {
+  return statSync(path, { throwIfNoEntry: false })?.mtimeMs ?? 0;
 }

@@ -25,7 +25,7 @@ export class ApiCallError extends Error {
 // Custom header: a cross-site page cannot send it without a CORS preflight, which the host refuses.
 const CSRF_HEADER = { 'X-Requested-By': 'dhis2-ie' };
 
-function unwrap<T>(body: unknown): T {
+export function unwrap<T>(body: unknown): T {
   const parsed = CallResult.safeParse(body);
   if (!parsed.success) throw new ApiCallError('BAD_RESPONSE', 'The app answered in a way this page does not understand.');
   if (!parsed.data.ok) throw new ApiCallError(parsed.data.error.code, parsed.data.error.message, parsed.data.error.details);

@@ -1,0 +1,105 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { openDatabase, type Db } from '../db/database';
+import { FileStore, safeName } from './file-store';
+import { tempDir } from '../test/helpers';
+
+describe('FileStore', () => {
+  let dir: ReturnType<typeof tempDir>;
+  let db: Db;
+  beforeEach(() => {
+    dir = tempDir();
+    db = openDatabase(join(dir.path, 'db.sqlite'));
+  });
+  afterEach(() => {
+    db.close();
+    dir.remove();
+  });
+
+  it('stores a stream under its sha256 and records it', async () => {
+    const store = new FileStore(dir.path, db);
+    const content = Buffer.from('dataelement,period,orgunit\nabc,202401,xyz\n');
+    const ref = await store.put(Readable.from([content.subarray(0, 10), content.subarray(10)]), 'values.csv');
+    expect(ref.sha256).toBe(createHash('sha256').update(content).digest('hex'));
+    expect(ref.size).toBe(content.length);
+    expect(ref.name).toBe('values.csv');
+    expect(readFileSync(store.pathOf(ref.sha256))).toEqual(content);
+    expect(store.has(ref.sha256)).toBe(true);
+    expect(await store.verify(ref.sha256)).toBe(true);
+    if (process.platform !== 'win32') expect(statSync(store.pathOf(ref.sha256)).mode & 0o777).toBe(0o600);
+  });
+
+  it('keeps one copy of identical content handed over twice', async () => {
+    const store = new FileStore(dir.path, db);
+    const a = await store.put(Readable.from([Buffer.from('same')]), 'a.json');
+    const b = await store.put(Readable.from([Buffer.from('same')]), 'b.json');
+    expect(a.sha256).toBe(b.sha256);
+    expect(db.prepare('SELECT COUNT(*) AS n FROM files').get()).toEqual({ n: 1 });
+  });
+
+  it('refuses a file over the size limit and leaves no trace of it', async () => {
+    const store = new FileStore(dir.path, db, 16);
+    await expect(store.put(Readable.from([Buffer.alloc(10), Buffer.alloc(10)]), 'big.csv')).rejects.toMatchObject({ code: 'FILE_TOO_LARGE', message: expect.stringContaining('big.csv') });
+    expect(readdirSync(join(dir.path, 'files', 'tmp'))).toEqual([]);
+    expect(db.prepare('SELECT COUNT(*) AS n FROM files').get()).toEqual({ n: 0 });
+  });
+
+  it('removes a stream that failed half way, keeping earlier files intact', async () => {
+    const store = new FileStore(dir.path, db);
+    const kept = await store.put(Readable.from([Buffer.from('kept')]), 'kept.txt');
+    const failing = new Readable({
+      read() {
+        this.push(Buffer.from('partial'));
+        this.destroy(new Error('USB drive removed'));
+      },
+    });
+    await expect(store.put(failing, 'x.csv')).rejects.toThrow('USB drive removed');
+    expect(readdirSync(join(dir.path, 'files', 'tmp'))).toEqual([]);
+    expect(await store.verify(kept.sha256)).toBe(true);
+  });
+
+  it('clears temp files left by a crash when it opens', () => {
+    new FileStore(dir.path, db);
+    writeFileSync(join(dir.path, 'files', 'tmp', 'leftover'), 'half an upload');
+    new FileStore(dir.path, db);
+    expect(readdirSync(join(dir.path, 'files', 'tmp'))).toEqual([]);
+  });
+
+  it('detects a stored file whose bytes changed on disk', async () => {
+    const store = new FileStore(dir.path, db);
+    const ref = await store.put(Readable.from([Buffer.from('original')]), 'a.txt');
+    writeFileSync(store.pathOf(ref.sha256), 'tampered');
+    expect(await store.verify(ref.sha256)).toBe(false);
+  });
+
+  it('never collects a file a job refers to, and collects an orphan after its grace period', async () => {
+    const store = new FileStore(dir.path, db);
+    const used = await store.put(Readable.from([Buffer.from('used')]), 'used.csv');
+    const orphan = await store.put(Readable.from([Buffer.from('orphan')]), 'orphan.csv');
+    db.prepare("INSERT INTO jobs (id, type, title, state, params, max_attempts, created_at, updated_at) VALUES ('j', 'self-test', 't', 'done', '{}', 1, 'x', 'x')").run();
+    db.prepare("INSERT INTO job_files (job_id, position, sha256, name) VALUES ('j', 0, ?, 'used.csv')").run(used.sha256);
+    expect(store.collectGarbage(60_000)).toBe(0);
+    expect(store.collectGarbage(-1)).toBe(1);
+    expect(existsSync(store.pathOf(used.sha256))).toBe(true);
+    expect(existsSync(store.pathOf(orphan.sha256))).toBe(false);
+    expect(store.referenceCount(used.sha256)).toBe(1);
+  });
+
+  it('rejects ids that are not sha256 so a path cannot be smuggled in', () => {
+    const store = new FileStore(dir.path, db);
+    expect(() => store.pathOf('../../etc/passwd')).toThrow(/not a file id/);
+  });
+});
+
+describe('safeName', () => {
+  it('keeps the base name and drops path parts and control characters', () => {
+    expect(safeName('C:\\Users\\nurse\\Desktop\\ANC.csv')).toBe('ANC.csv');
+    expect(safeName('../../secret')).toBe('secret');
+    expect(safeName('a\u0000b\n.csv')).toBe('ab.csv');
+    expect(safeName('..')).toBe('file');
+    expect(safeName('')).toBe('file');
+  });
+});
