@@ -3,12 +3,14 @@ import type { Settings } from '../../../shared/settings';
 import type { ServerService } from '../servers/server-service';
 import type { EventBus } from '../events';
 import type { ConnectivityView } from '../jobs/runner';
-import { classifyError } from '../dhis2/errors';
+import { classifyError, type Dhis2Error } from '../dhis2/errors';
 import { nowIso } from '../time';
 
 /**
- * Pings every server (GET /api/system/ping, no credentials needed) on an interval and announces
- * changes. A server coming online wakes the job queue; nothing else polls the network.
+ * Pings every server (GET /api/system/ping, with the server's credentials: DHIS2 2.41-2.43 require
+ * them there) on an interval and announces changes. A server coming online wakes the job queue;
+ * nothing else polls the network. A server that answers but refuses the sign-in counts as online
+ * (it is reachable) with the refusal as its error, so jobs run and stop on it with a clear message.
  */
 export class ConnectivityMonitor implements ConnectivityView {
   private readonly states = new Map<string, Connectivity>();
@@ -74,13 +76,14 @@ export class ConnectivityMonitor implements ConnectivityView {
       await client.ping(undefined, this.settings().pingTimeoutMs);
       result = { serverId, online: true, checkedAt: nowIso(), error: null };
     } catch (error) {
-      let message = error instanceof Error ? error.message : String(error);
+      let failure: Dhis2Error | null = null;
       try {
-        message = classifyError(error, this.servers.get(serverId).url).message;
+        failure = classifyError(error, this.servers.get(serverId).url);
       } catch {
-        // The server was removed while the ping was under way; keep the raw message.
+        // The server was removed while the ping was under way.
       }
-      result = { serverId, online: false, checkedAt: nowIso(), error: message };
+      const reachable = failure !== null && failure.kind === 'fix' && failure.status !== null && failure.status !== 404;
+      result = { serverId, online: reachable, checkedAt: nowIso(), error: failure?.message ?? (error instanceof Error ? error.message : String(error)) };
     }
     this.update(result);
     return result;

@@ -52,6 +52,9 @@ export function classifyError(error: unknown, url: string): Dhis2Error {
       response.data,
     );
   }
+  if (status === 400 && message && /checksum|api token|malformed/i.test(message)) {
+    return new Dhis2Error('fix', 'UNAUTHORIZED', `The server refused the access token: ${message}. Copy the whole token again from DHIS2 (Profile, Personal access tokens).`, status, response.data);
+  }
   if (status === 403) return new Dhis2Error('fix', 'FORBIDDEN', `The DHIS2 user is not allowed to do this${message ? `: ${message}` : '.'}`, status, response.data);
   if (status === 404) return new Dhis2Error('fix', 'NOT_FOUND', `The server has no ${new URL(url).pathname}. Is this the address of a DHIS2 server?`, status, response.data);
   if (status === 413) return new Dhis2Error('retry', 'TOO_LARGE', 'The server (or a proxy in front of it) refused the request as too large.', status, response.data);
@@ -62,6 +65,14 @@ export function classifyError(error: unknown, url: string): Dhis2Error {
 }
 
 function serverMessage(body: unknown): string | null {
+  // Text requests (the ping) get the error body as a string.
+  if (typeof body === 'string') {
+    try {
+      body = JSON.parse(body);
+    } catch {
+      return null;
+    }
+  }
   const parsed = WebMessage.safeParse(body);
   return parsed.success && parsed.data.message ? parsed.data.message : null;
 }

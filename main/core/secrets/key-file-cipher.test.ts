@@ -29,7 +29,7 @@ describe('key-file cipher', () => {
   it('reports a tampered or foreign secret in words the user can act on', async () => {
     const cipher = createKeyFileCipher(dir.path);
     const sealed = await cipher.encrypt('password');
-    sealed[sealed.length - 1] ^= 0xff;
+    sealed.writeUInt8(sealed.readUInt8(sealed.length - 1) ^ 0xff, sealed.length - 1);
     await expect(cipher.decrypt(sealed)).rejects.toMatchObject({ code: 'SECRET_UNREADABLE', message: expect.stringMatching(/enter it again/) });
     await expect(cipher.decrypt(Buffer.from('short'))).rejects.toMatchObject({ code: 'SECRET_UNREADABLE' });
   });

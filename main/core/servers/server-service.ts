@@ -7,6 +7,12 @@ import { Dhis2Client } from '../dhis2/client';
 import { authFromSecret, sealableSecret } from '../dhis2/auth';
 import { classifyError } from '../dhis2/errors';
 import { AppError, notFound } from '../errors';
+
+function parseOrThrow<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) throw new AppError('INVALID_INPUT', parsed.error.issues.map((issue) => issue.message).join('; '));
+  return parsed.data;
+}
 import type { z } from 'zod';
 
 type ParsedServerInput = z.output<typeof ServerInput>;
@@ -41,7 +47,9 @@ export class ServerService {
     return found.profile;
   }
 
-  async add(input: ParsedServerInput): Promise<ServerProfile> {
+  /** Takes raw or parsed input: parsing is idempotent, and the CLI and tests call in directly. */
+  async add(raw: ParsedServerInput | z.input<typeof ServerInput>): Promise<ServerProfile> {
+    const input = parseOrThrow(ServerInput, raw);
     if (this.repo.findByName(input.name)) throw new AppError('DUPLICATE_NAME', `A server named "${input.name}" already exists. Choose another name.`);
     const sealed = await this.cipher.encrypt(sealableSecret(input.auth));
     const stored = this.repo.insert({
@@ -56,7 +64,8 @@ export class ServerService {
     return stored.profile;
   }
 
-  async update(input: ParsedServerUpdate): Promise<ServerProfile> {
+  async update(raw: ParsedServerUpdate | z.input<typeof ServerUpdate>): Promise<ServerProfile> {
+    const input = parseOrThrow(ServerUpdate, raw);
     const current = this.require(input.id);
     if (input.name) {
       const clash = this.repo.findByName(input.name);
@@ -92,14 +101,14 @@ export class ServerService {
   }
 
   /** Checks address, credentials and version the way the import will use them. */
-  async test(input: TestConnectionInput | { url: string; auth: ServerAuthInput }): Promise<TestConnectionResult> {
+  async test(input: TestConnectionInput | { url: string; auth: ServerAuthInput }, timeoutMs = 20_000): Promise<TestConnectionResult> {
     let client: Dhis2Client;
     let serverId: string | null = null;
     if ('id' in input) {
       serverId = input.id;
-      client = await this.clientFor(input.id, 20_000);
+      client = await this.clientFor(input.id, timeoutMs);
     } else {
-      client = new Dhis2Client({ baseUrl: input.url, auth: input.auth, timeoutMs: 20_000, appVersion: this.appVersion });
+      client = new Dhis2Client({ baseUrl: input.url, auth: input.auth, timeoutMs, appVersion: this.appVersion });
     }
     const url = client.options.baseUrl;
     const started = Date.now();

@@ -1,0 +1,105 @@
+import { z } from 'zod';
+import { describeIssues, DropInput, FailInput, LatencyInput, OfflineInput } from './control-schemas';
+import type { Fault } from './faults';
+import type { SimResponse } from './respond';
+
+/** The control endpoint lives outside /api and keeps answering while the simulated server is "offline". */
+export const CONTROL_PREFIX = '/__sim';
+
+export interface RequestLogEntry {
+  at: string;
+  method: string;
+  /** As requested, with query. */
+  path: string;
+  /** 0 when no answer was sent (offline, dropped). */
+  status: number;
+  user: string | null;
+}
+
+export interface SimStatus {
+  url: string;
+  version: string;
+  online: boolean;
+  offlineMode: 'reset' | 'hang';
+  latencyMs: number;
+  pendingFaults: Fault[];
+  requestCount: number;
+  hungRequests: number;
+}
+
+export interface SimControls {
+  status(): SimStatus;
+  requests(): readonly RequestLogEntry[];
+  setOffline(offline: boolean, mode?: 'reset' | 'hang'): void;
+  setLatency(ms: number): void;
+  failNext(input: FailInput): void;
+  dropNext(input: DropInput): void;
+  reset(): void;
+}
+
+function answer(status: number, value: unknown): SimResponse {
+  return { status, headers: { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' }, body: `${JSON.stringify(value, null, 2)}\n` };
+}
+
+function problem(status: number, message: string): SimResponse {
+  return answer(status, { error: message });
+}
+
+/** An empty body counts as `{}`, so `curl -X POST .../__sim/reset` works. */
+function readJson(body: Buffer): { ok: true; value: unknown } | { ok: false; message: string } {
+  const textBody = body.toString('utf8').trim();
+  if (textBody === '') return { ok: true, value: {} };
+  try {
+    return { ok: true, value: JSON.parse(textBody) };
+  } catch (error) {
+    return { ok: false, message: `Body is not valid JSON: ${error instanceof Error ? error.message : String(error)}` };
+  }
+}
+
+type Action = (value: unknown) => SimResponse;
+
+function withInput<S extends z.ZodType>(schema: S, apply: (input: z.output<S>) => void, controls: SimControls): Action {
+  return (value) => {
+    const parsed = schema.safeParse(value);
+    if (!parsed.success) return problem(400, describeIssues(parsed.error));
+    apply(parsed.data);
+    return answer(200, controls.status());
+  };
+}
+
+const HELP = {
+  endpoints: {
+    'GET /__sim/state': 'online flag, latency, pending faults, request count',
+    'GET /__sim/requests': 'log of API requests',
+    'POST /__sim/offline': '{"offline":true,"mode":"reset"|"hang"}',
+    'POST /__sim/latency': '{"ms":250}',
+    'POST /__sim/fail': '{"status":413|500|502|503|504,"count":1,"path":"/api/..."}',
+    'POST /__sim/drop': '{"count":1,"path":"/api/...","afterBytes":100}',
+    'POST /__sim/reset': 'online, no latency, no pending faults',
+  },
+};
+
+export function handleControl(method: string, pathname: string, body: Buffer, controls: SimControls): SimResponse {
+  const action = pathname.slice(CONTROL_PREFIX.length).replace(/\/+$/, '') || '/';
+  const gets: Record<string, () => SimResponse> = {
+    '/': () => answer(200, HELP),
+    '/state': () => answer(200, controls.status()),
+    '/requests': () => answer(200, controls.requests()),
+  };
+  const posts: Record<string, Action> = {
+    '/offline': withInput(OfflineInput, (input) => controls.setOffline(input.offline, input.mode), controls),
+    '/latency': withInput(LatencyInput, (input) => controls.setLatency(input.ms), controls),
+    '/fail': withInput(FailInput, (input) => controls.failNext(input), controls),
+    '/drop': withInput(DropInput, (input) => controls.dropNext(input), controls),
+    '/reset': withInput(z.strictObject({}), () => controls.reset(), controls),
+  };
+  const get = gets[action];
+  const post = posts[action];
+  if (!get && !post) return problem(404, `Unknown control endpoint ${pathname}; GET ${CONTROL_PREFIX}/ lists them`);
+  if (method === 'GET' && get) return get();
+  if (method === 'POST' && post) {
+    const parsed = readJson(body);
+    return parsed.ok ? post(parsed.value) : problem(400, parsed.message);
+  }
+  return problem(405, `${method} is not supported on ${pathname}; use ${get ? 'GET' : 'POST'}`);
+}
