@@ -1,5 +1,5 @@
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
-import { IPC_CALL_CHANNEL, IPC_EVENT_CHANNEL, IPC_UPLOAD_CHANNEL, type DesktopBridge, type UploadOp } from '../shared/contract';
+import { IPC_CALL_CHANNEL, IPC_EVENT_CHANNEL, IPC_UPLOAD_CHANNEL, type DesktopBridge, type UploadOp } from '../shared/ipc';
 
 /**
  * The whole surface the page gets in the desktop app: three task-specific functions, never
