@@ -34,7 +34,17 @@ export default tseslint.config(
   {
     // main/core must stay plain Node: Electron reaches it only through ports.
     files: ['main/core/**/*.ts', 'main/host/**/*.ts', 'main/cli/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { paths: [{ name: 'electron', message: 'main/core, host and cli must not import electron; add a port in main/core/ports.ts.' }] }] },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { paths: [{ name: 'electron', message: 'main/core, host and cli must not import electron; add a port in main/core/ports.ts.' }] },
+      ],
+    },
+  },
+  {
+    files: ['**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs' },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   {
     // Playwright fixtures must destructure their (empty) dependencies.

@@ -20,7 +20,13 @@ const common = {
 
 await Promise.all([
   // node_modules stay external: better-sqlite3 is native, and electron-builder ships dependencies as they are.
-  build({ ...common, entryPoints: { cli: 'main/cli/main.ts', electron: 'main/app/electron-main.ts' }, outdir: 'dist/main', outExtension: { '.js': '.cjs' }, packages: 'external' }),
+  build({
+    ...common,
+    entryPoints: { cli: 'main/cli/main.ts', electron: 'main/app/electron-main.ts' },
+    outdir: 'dist/main',
+    outExtension: { '.js': '.cjs' },
+    packages: 'external',
+  }),
   // A sandboxed preload cannot require() anything but electron, so everything else is bundled in.
   build({ ...common, entryPoints: { preload: 'preload/preload.ts' }, outdir: 'dist/preload', outExtension: { '.js': '.cjs' }, external: ['electron'] }),
   build({ ...common, entryPoints: { cli: 'e2e/dhis2-sim/cli.ts' }, outdir: 'dist/sim', outExtension: { '.js': '.cjs' }, packages: 'external' }),

@@ -70,10 +70,7 @@ export const RecreateJobResult = z.object({
 });
 export type RecreateJobResult = z.infer<typeof RecreateJobResult>;
 
-export const TestConnectionInput = z.union([
-  ById,
-  z.object({ url: ServerUrl, auth: ServerAuthInput }),
-]);
+export const TestConnectionInput = z.union([ById, z.object({ url: ServerUrl, auth: ServerAuthInput })]);
 export type TestConnectionInput = z.input<typeof TestConnectionInput>;
 
 export const methods = {
@@ -137,10 +134,7 @@ export const ApiError = z.object({
 });
 export type ApiError = z.infer<typeof ApiError>;
 
-export const CallResult = z.union([
-  z.object({ ok: z.literal(true), result: z.unknown() }),
-  z.object({ ok: z.literal(false), error: ApiError }),
-]);
+export const CallResult = z.union([z.object({ ok: z.literal(true), result: z.unknown() }), z.object({ ok: z.literal(false), error: ApiError })]);
 export type CallResult = z.infer<typeof CallResult>;
 
 /** What the renderer sees as `window.api` in both modes. */

@@ -20,7 +20,11 @@ if (!binary) console.log('Electron smoke test NOT RUN: the Electron runtime is n
 test('the desktop app starts with a locked-down window and answers over IPC', async () => {
   test.skip(!binary, 'the Electron runtime is not installed here, so the desktop shell cannot be launched');
   const dataDir = mkdtempSync(join(tmpdir(), 'dhis2-ie-electron-'));
-  const app = await electron.launch({ executablePath: binary!, args: [join(ROOT, 'dist', 'main', 'electron.cjs')], env: { ...process.env, DHIS2_IE_DATA_DIR: dataDir } });
+  const app = await electron.launch({
+    executablePath: binary!,
+    args: [join(ROOT, 'dist', 'main', 'electron.cjs')],
+    env: { ...process.env, DHIS2_IE_DATA_DIR: dataDir },
+  });
   try {
     const window = await app.firstWindow();
     await expect(window.getByTestId('connection-indicator')).toContainText('No server');

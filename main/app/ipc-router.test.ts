@@ -20,7 +20,10 @@ describe('IPC router', () => {
 
   it('calls contract methods for the app page and validates input', async () => {
     const router = createIpcRouter(core);
-    expect(await router.call(appPage, 'jobs.counts', {})).toEqual({ ok: true, result: { active: 0, waiting: 0, needsAttention: 0, failed: 0, done: 0, total: 0 } });
+    expect(await router.call(appPage, 'jobs.counts', {})).toEqual({
+      ok: true,
+      result: { active: 0, waiting: 0, needsAttention: 0, failed: 0, done: 0, total: 0 },
+    });
     const bad = await router.call(appPage, 'servers.add', { name: '', url: 'ftp://x', auth: { kind: 'token', token: '' } });
     expect(bad).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
     expect(JSON.stringify(bad)).toMatch(/Give the server a name/);
@@ -30,7 +33,10 @@ describe('IPC router', () => {
 
   it('refuses calls from any other frame or origin', async () => {
     const router = createIpcRouter(core);
-    for (const sender of [{ frameUrl: 'https://evil.example/', isMainFrame: true }, { frameUrl: 'app://dhis2-ie/index.html', isMainFrame: false }]) {
+    for (const sender of [
+      { frameUrl: 'https://evil.example/', isMainFrame: true },
+      { frameUrl: 'app://dhis2-ie/index.html', isMainFrame: false },
+    ]) {
       expect(await router.call(sender, 'servers.list', {})).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
       expect(await router.upload(sender, { op: 'begin', name: 'x' })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
     }

@@ -41,7 +41,8 @@ export function createIpcRouter(core: Core) {
       try {
         switch (op?.op) {
           case 'begin': {
-            if (uploads.size >= MAX_OPEN_UPLOADS) throw new AppError('TOO_MANY_UPLOADS', 'Too many files are being added at once; wait for the others to finish.');
+            if (uploads.size >= MAX_OPEN_UPLOADS)
+              throw new AppError('TOO_MANY_UPLOADS', 'Too many files are being added at once; wait for the others to finish.');
             const id = randomUUID();
             const stream = new PassThrough();
             const result = core.upload(stream, String(op.name));

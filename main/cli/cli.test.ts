@@ -32,7 +32,9 @@ describe('dhis2-ie CLI', () => {
 
   it('adds, lists, edits, defaults and removes servers without ever printing a secret', async () => {
     expect((await run('server', 'add', '--name', 'National', '--url', 'https://hmis.example.org/dhis/api/', '--token', 'd2p_SECRET1')).code).toBe(0);
-    expect((await run('server', 'add', '--name', 'Training', '--url', 'https://train.example.org', '--username', 'admin', '--password', 'district')).code).toBe(0);
+    expect((await run('server', 'add', '--name', 'Training', '--url', 'https://train.example.org', '--username', 'admin', '--password', 'district')).code).toBe(
+      0,
+    );
     const list = await run('server', 'list', '--json');
     const servers = JSON.parse(list.stdout) as { name: string; url: string; isDefault: boolean; authKind: string; username: string | null }[];
     expect(servers.map((s) => [s.name, s.url, s.isDefault, s.authKind, s.username])).toEqual([

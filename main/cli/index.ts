@@ -31,7 +31,7 @@ export async function runCli(argv: string[], output: Output = processOutput, ren
     output.out(HELP);
     return name ? 0 : 2;
   }
-  if (name === '--version' || name === '-v') return output.out(APP_VERSION), 0;
+  if (name === '--version' || name === '-v') return (output.out(APP_VERSION), 0);
   const command = commands[name];
   try {
     if (!command) throw new UsageError(`Unknown command "${name}". Run dhis2-ie --help to see the commands.`);

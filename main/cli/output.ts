@@ -18,7 +18,14 @@ export function table(rows: string[][], maxCell = 48): string {
   if (rows.length === 0) return '';
   const cut = rows.map((row) => row.map((cell) => (cell.length > maxCell ? `${cell.slice(0, maxCell - 1)}…` : cell)));
   const widths = cut[0]!.map((_, column) => Math.max(...cut.map((row) => (row[column] ?? '').length)));
-  return cut.map((row) => row.map((cell, column) => cell.padEnd(widths[column]!)).join('  ').trimEnd()).join('\n');
+  return cut
+    .map((row) =>
+      row
+        .map((cell, column) => cell.padEnd(widths[column]!))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
 }
 
 export function localTime(iso: string | null): string {

@@ -15,7 +15,10 @@ export function redact(text: string): string {
 export class AppLog {
   private readonly file: string;
 
-  constructor(dataDir: string, private readonly echo = false) {
+  constructor(
+    dataDir: string,
+    private readonly echo = false,
+  ) {
     this.file = join(dataDir, 'logs', 'app.log');
   }
 

@@ -69,7 +69,12 @@ export function createCore(options: CoreOptions): Core {
   if (options.enableSelfTestJobs ?? process.env.DHIS2_IE_SELF_TEST_JOBS === '1') registry.register(selfTestJob);
 
   let runner: JobRunner | null = null;
-  const connectivity = new ConnectivityMonitor(servers, bus, () => settings.get(), () => runner?.wake());
+  const connectivity = new ConnectivityMonitor(
+    servers,
+    bus,
+    () => settings.get(),
+    () => runner?.wake(),
+  );
   runner = new JobRunner({
     db,
     jobs,

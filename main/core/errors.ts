@@ -22,9 +22,7 @@ export function notFound(what: string, id: string): AppError {
 /** What crosses a transport. Unknown errors keep their message out of the UI but not out of the log. */
 export function toApiError(error: unknown): ApiError {
   if (error instanceof AppError) {
-    return error.details === undefined
-      ? { code: error.code, message: error.message }
-      : { code: error.code, message: error.message, details: error.details };
+    return error.details === undefined ? { code: error.code, message: error.message } : { code: error.code, message: error.message, details: error.details };
   }
   return {
     code: 'INTERNAL',

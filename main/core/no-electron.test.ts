@@ -12,7 +12,9 @@ function sources(dir: string): string[] {
 // main/core must run under plain Node (CLI, browser mode, tests); Electron enters only through ports.
 describe('main/core', () => {
   it('never imports electron', () => {
-    const offenders = sources(__dirname).filter((file) => /from\s+['"]electron['"]|require\(\s*['"]electron['"]\s*\)|import\(\s*['"]electron['"]\s*\)/.test(readFileSync(file, 'utf8')));
+    const offenders = sources(__dirname).filter((file) =>
+      /from\s+['"]electron['"]|require\(\s*['"]electron['"]\s*\)|import\(\s*['"]electron['"]\s*\)/.test(readFileSync(file, 'utf8')),
+    );
     expect(offenders).toEqual([]);
   });
 

@@ -67,7 +67,10 @@ describe('browser-mode HTTP host', () => {
   });
 
   it('returns contract errors as data with a readable message', async () => {
-    const body = (await (await call('servers.add', { name: 'x', url: 'not a url', auth: { kind: 'token', token: 't' } })).json()) as { ok: boolean; error: { code: string; message: string } };
+    const body = (await (await call('servers.add', { name: 'x', url: 'not a url', auth: { kind: 'token', token: 't' } })).json()) as {
+      ok: boolean;
+      error: { code: string; message: string };
+    };
     expect(body).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
     expect(body.error.message).toMatch(/"not a url" is not a web address/);
     const unknown = await call('servers.drop', {});

@@ -70,13 +70,20 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
 
     if (url.pathname.startsWith('/api/')) {
       if (!authorised(req)) {
-        return sendJson(res, 401, { ok: false, error: { code: 'NOT_SIGNED_IN', message: 'This browser is not signed in to the app. Open the address the app printed when it started (it contains the token).' } });
+        return sendJson(res, 401, {
+          ok: false,
+          error: {
+            code: 'NOT_SIGNED_IN',
+            message: 'This browser is not signed in to the app. Open the address the app printed when it started (it contains the token).',
+          },
+        });
       }
       if (req.method !== 'GET' && !sameOriginWrite(req)) {
         return sendJson(res, 403, { ok: false, error: { code: 'FORBIDDEN', message: 'Request refused: it did not come from the app page.' } });
       }
       res.setHeader('Cache-Control', 'no-store');
-      if (req.method === 'POST' && url.pathname.startsWith('/api/call/')) return handleCall(req, res, decodeURIComponent(url.pathname.slice('/api/call/'.length)));
+      if (req.method === 'POST' && url.pathname.startsWith('/api/call/'))
+        return handleCall(req, res, decodeURIComponent(url.pathname.slice('/api/call/'.length)));
       if (req.method === 'POST' && url.pathname === '/api/upload') return handleUpload(req, res, url);
       if (req.method === 'GET' && url.pathname === '/api/events') return handleEvents(req, res);
       return sendJson(res, 404, { ok: false, error: { code: 'NOT_FOUND', message: `No such endpoint: ${req.method} ${url.pathname}` } });
@@ -168,7 +175,10 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
       }
       return sendText(res, 404, 'Not found');
     }
-    res.writeHead(200, { 'Content-Type': MIME[extname(file)] ?? 'application/octet-stream', 'Cache-Control': relative === 'index.html' ? 'no-store' : 'max-age=3600' });
+    res.writeHead(200, {
+      'Content-Type': MIME[extname(file)] ?? 'application/octet-stream',
+      'Cache-Control': relative === 'index.html' ? 'no-store' : 'max-age=3600',
+    });
     if (headOnly) return void res.end();
     createReadStream(file).pipe(res);
   }

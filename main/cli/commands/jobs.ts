@@ -10,10 +10,15 @@ dhis2-ie jobs show ID [--json]
     One job with its parameters, files, result and progress log.`;
 
 export async function jobsCommand(argv: string[], output: Output): Promise<number> {
-  const { values, positionals } = parse(argv, { type: { type: 'string', multiple: true }, state: { type: 'string', multiple: true }, limit: { type: 'string' } });
-  if (values.help) return void output.out(JOBS_HELP), 0;
+  const { values, positionals } = parse(argv, {
+    type: { type: 'string', multiple: true },
+    state: { type: 'string', multiple: true },
+    limit: { type: 'string' },
+  });
+  if (values.help) return (void output.out(JOBS_HELP), 0);
   const [action, id] = positionals;
-  if (action !== undefined && action !== 'show' && action !== 'list') throw new UsageError(`Unknown jobs action "${action}". Use: dhis2-ie jobs [list] or dhis2-ie jobs show ID.`);
+  if (action !== undefined && action !== 'show' && action !== 'list')
+    throw new UsageError(`Unknown jobs action "${action}". Use: dhis2-ie jobs [list] or dhis2-ie jobs show ID.`);
 
   const types = (values.type ?? []).map((t) => {
     const parsed = JobType.safeParse(t);
@@ -35,7 +40,7 @@ export async function jobsCommand(argv: string[], output: Output): Promise<numbe
       const job = core.jobs.get(id) ?? core.jobs.list({ limit: 1000, offset: 0 }).jobs.find((j) => j.id.startsWith(id));
       if (!job) throw notFound('Job', id);
       const log = core.jobLog.list(job.id);
-      if (values.json) return printJson(output, { ...job, log }), 0;
+      if (values.json) return (printJson(output, { ...job, log }), 0);
       output.out(
         [
           `${job.title}`,
@@ -45,7 +50,9 @@ export async function jobsCommand(argv: string[], output: Output): Promise<numbe
           `  attempts  ${job.attempts} of ${job.maxAttempts}${job.nextAttemptAt ? `, next at ${localTime(job.nextAttemptAt)}` : ''}`,
           `  created   ${localTime(job.createdAt)}`,
           `  finished  ${localTime(job.finishedAt)}`,
-          ...(job.progress ? [`  progress  ${job.progress.message} (${job.progress.done}${job.progress.total !== null ? ` of ${job.progress.total}` : ''})`] : []),
+          ...(job.progress
+            ? [`  progress  ${job.progress.message} (${job.progress.done}${job.progress.total !== null ? ` of ${job.progress.total}` : ''})`]
+            : []),
           `  params    ${JSON.stringify(job.params)}`,
           ...job.files.map((f) => `  file      ${f.name} (${f.size} bytes, sha256 ${f.sha256.slice(0, 12)}…)`),
           '',
@@ -56,8 +63,8 @@ export async function jobsCommand(argv: string[], output: Output): Promise<numbe
       return 0;
     }
     const { jobs, total } = core.jobs.list({ types, states, limit, offset: 0 });
-    if (values.json) return printJson(output, { jobs, total }), 0;
-    if (jobs.length === 0) return output.out(types.length || states.length ? 'No jobs match.' : 'No jobs yet.'), 0;
+    if (values.json) return (printJson(output, { jobs, total }), 0);
+    if (jobs.length === 0) return (output.out(types.length || states.length ? 'No jobs match.' : 'No jobs yet.'), 0);
     output.out(
       table([
         ['ID', 'TYPE', 'STATE', 'CREATED', 'TITLE'],

@@ -10,7 +10,7 @@ export const SERVE_HELP = `dhis2-ie serve [--port P] [--data-dir DIR]
 /** Browser mode. Resolves when the process is told to stop. */
 export async function serveCommand(argv: string[], output: Output, rendererDir: string): Promise<number> {
   const { values } = parse(argv, { port: { type: 'string' } });
-  if (values.help) return void output.out(SERVE_HELP), 0;
+  if (values.help) return (void output.out(SERVE_HELP), 0);
   const port = values.port === undefined ? 0 : Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new UsageError(`--port must be a number from 0 to 65535, not "${values.port}"`);
 
@@ -20,7 +20,8 @@ export async function serveCommand(argv: string[], output: Output, rendererDir: 
     host = await startHttpHost({ core, port, rendererDir: rendererDir || join(__dirname, '..', 'renderer'), token: process.env.DHIS2_IE_TOKEN || undefined });
   } catch (error) {
     await core.close();
-    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new UsageError(`Port ${port} is already in use; choose another with --port, or 0 for any free port.`);
+    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE')
+      throw new UsageError(`Port ${port} is already in use; choose another with --port, or 0 for any free port.`);
     throw error;
   }
   core.startBackground();

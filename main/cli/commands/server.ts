@@ -28,7 +28,7 @@ const OPTIONS = {
 export async function serverCommand(argv: string[], output: Output): Promise<number> {
   const { values, positionals } = parse(argv, OPTIONS);
   const [action, target] = positionals;
-  if (values.help || !action) return void output.out(SERVER_HELP), action ? 0 : 2;
+  if (values.help || !action) return (void output.out(SERVER_HELP), action ? 0 : 2);
   const core = openCore(values['data-dir']);
   try {
     switch (action) {
@@ -36,17 +36,27 @@ export async function serverCommand(argv: string[], output: Output): Promise<num
         const input = validate(ServerInput, { name: values.name, url: values.url, auth: authFrom(values, true), makeDefault: values.default });
         const profile = await core.servers.add(input);
         if (values.json) printJson(output, profile);
-        else output.out(`Added server "${profile.name}" (${profile.url})${profile.isDefault ? ', the default server' : ''}. Check it with: dhis2-ie server test "${profile.name}"`);
+        else
+          output.out(
+            `Added server "${profile.name}" (${profile.url})${profile.isDefault ? ', the default server' : ''}. Check it with: dhis2-ie server test "${profile.name}"`,
+          );
         return 0;
       }
       case 'list': {
         const servers = core.servers.list();
-        if (values.json) return printJson(output, servers), 0;
-        if (servers.length === 0) return output.out('No servers yet. Add one with: dhis2-ie server add --name NAME --url URL --token TOKEN'), 0;
+        if (values.json) return (printJson(output, servers), 0);
+        if (servers.length === 0) return (output.out('No servers yet. Add one with: dhis2-ie server add --name NAME --url URL --token TOKEN'), 0);
         output.out(
           table([
             ['', 'NAME', 'URL', 'SIGN-IN', 'VERSION', 'LAST TESTED'],
-            ...servers.map((s) => [s.isDefault ? '*' : '', s.name, s.url, s.authKind === 'token' ? 'access token' : `user ${s.username ?? ''}`, s.lastVersion ?? '—', localTime(s.lastTestedAt)]),
+            ...servers.map((s) => [
+              s.isDefault ? '*' : '',
+              s.name,
+              s.url,
+              s.authKind === 'token' ? 'access token' : `user ${s.username ?? ''}`,
+              s.lastVersion ?? '—',
+              localTime(s.lastTestedAt),
+            ]),
           ]),
         );
         return 0;
@@ -77,7 +87,10 @@ export async function serverCommand(argv: string[], output: Output): Promise<num
         const profile = core.servers.resolve(target);
         const result = await core.servers.test({ id: profile.id });
         if (values.json) printJson(output, result);
-        else if (result.ok) output.out(`"${profile.name}" is online: DHIS2 ${result.version}, signed in as ${result.username}${result.userDisplayName ? ` (${result.userDisplayName})` : ''}, ${result.latencyMs} ms.`);
+        else if (result.ok)
+          output.out(
+            `"${profile.name}" is online: DHIS2 ${result.version}, signed in as ${result.username}${result.userDisplayName ? ` (${result.userDisplayName})` : ''}, ${result.latencyMs} ms.`,
+          );
         else output.err(`"${profile.name}" could not be reached: ${result.error?.message ?? 'unknown error'}`);
         return result.ok ? 0 : 1;
       }

@@ -46,7 +46,9 @@ describe('database', () => {
 
   it('enforces one default server at the schema level', () => {
     const db = openDatabase(join(dir.path, 'd.sqlite'));
-    const insert = db.prepare("INSERT INTO servers (id, name, url, auth_kind, is_default, created_at, updated_at) VALUES (?, ?, 'http://x', 'token', 1, 'now', 'now')");
+    const insert = db.prepare(
+      "INSERT INTO servers (id, name, url, auth_kind, is_default, created_at, updated_at) VALUES (?, ?, 'http://x', 'token', 1, 'now', 'now')",
+    );
     insert.run('a', 'A');
     expect(() => insert.run('b', 'B')).toThrow(/UNIQUE/);
     db.close();

@@ -36,7 +36,10 @@ export class Dhis2Client {
   }
 
   async ping(signal?: AbortSignal, timeoutMs?: number): Promise<void> {
-    const response = await this.request(() => this.http.get('/system/ping', { signal, timeout: timeoutMs, responseType: 'text', headers: { Accept: 'text/plain' } }), '/system/ping');
+    const response = await this.request(
+      () => this.http.get('/system/ping', { signal, timeout: timeoutMs, responseType: 'text', headers: { Accept: 'text/plain' } }),
+      '/system/ping',
+    );
     if (typeof response !== 'string' || response.trim() !== 'pong') {
       throw new Dhis2Error('fix', 'NOT_DHIS2', `${this.options.baseUrl} answered, but not like a DHIS2 server. Check the address.`, 200);
     }
@@ -67,7 +70,8 @@ export class Dhis2Client {
       const url = `${this.options.baseUrl}/api${path}`;
       const classified = classifyError(error, url);
       // A 302 to the login page means the credentials were not taken, just as a 401 does.
-      if (classified.status === 302) throw new Dhis2Error('fix', 'UNAUTHORIZED', 'The server sent the app to its login page: the user name, password or token was not accepted.', 302);
+      if (classified.status === 302)
+        throw new Dhis2Error('fix', 'UNAUTHORIZED', 'The server sent the app to its login page: the user name, password or token was not accepted.', 302);
       throw classified;
     }
   }

@@ -22,7 +22,19 @@ export class Dhis2Error extends Error {
   }
 }
 
-const OFFLINE_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH', 'ECONNRESET', 'EPIPE', 'ERR_NETWORK', 'ECONNABORTED', 'ETIMEDOUT', 'ERR_CANCELED']);
+const OFFLINE_CODES = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ENETUNREACH',
+  'EHOSTUNREACH',
+  'ECONNRESET',
+  'EPIPE',
+  'ERR_NETWORK',
+  'ECONNABORTED',
+  'ETIMEDOUT',
+  'ERR_CANCELED',
+]);
 
 export function classifyError(error: unknown, url: string): Dhis2Error {
   if (error instanceof Dhis2Error) return error;
@@ -53,13 +65,28 @@ export function classifyError(error: unknown, url: string): Dhis2Error {
     );
   }
   if (status === 400 && message && /checksum|api token|malformed/i.test(message)) {
-    return new Dhis2Error('fix', 'UNAUTHORIZED', `The server refused the access token: ${message}. Copy the whole token again from DHIS2 (Profile, Personal access tokens).`, status, response.data);
+    return new Dhis2Error(
+      'fix',
+      'UNAUTHORIZED',
+      `The server refused the access token: ${message}. Copy the whole token again from DHIS2 (Profile, Personal access tokens).`,
+      status,
+      response.data,
+    );
   }
-  if (status === 403) return new Dhis2Error('fix', 'FORBIDDEN', `The DHIS2 user is not allowed to do this${message ? `: ${message}` : '.'}`, status, response.data);
-  if (status === 404) return new Dhis2Error('fix', 'NOT_FOUND', `The server has no ${new URL(url).pathname}. Is this the address of a DHIS2 server?`, status, response.data);
-  if (status === 413) return new Dhis2Error('retry', 'TOO_LARGE', 'The server (or a proxy in front of it) refused the request as too large.', status, response.data);
+  if (status === 403)
+    return new Dhis2Error('fix', 'FORBIDDEN', `The DHIS2 user is not allowed to do this${message ? `: ${message}` : '.'}`, status, response.data);
+  if (status === 404)
+    return new Dhis2Error('fix', 'NOT_FOUND', `The server has no ${new URL(url).pathname}. Is this the address of a DHIS2 server?`, status, response.data);
+  if (status === 413)
+    return new Dhis2Error('retry', 'TOO_LARGE', 'The server (or a proxy in front of it) refused the request as too large.', status, response.data);
   if (status === 429 || status >= 500) {
-    return new Dhis2Error('retry', `HTTP_${status}`, `The server had a problem (${status}${message ? `: ${message}` : ''}). The app will try again.`, status, response.data);
+    return new Dhis2Error(
+      'retry',
+      `HTTP_${status}`,
+      `The server had a problem (${status}${message ? `: ${message}` : ''}). The app will try again.`,
+      status,
+      response.data,
+    );
   }
   return new Dhis2Error('fix', `HTTP_${status}`, message ?? `The server answered ${status}.`, status, response.data);
 }

@@ -42,7 +42,10 @@ describe('FileStore', () => {
 
   it('refuses a file over the size limit and leaves no trace of it', async () => {
     const store = new FileStore(dir.path, db, 16);
-    await expect(store.put(Readable.from([Buffer.alloc(10), Buffer.alloc(10)]), 'big.csv')).rejects.toMatchObject({ code: 'FILE_TOO_LARGE', message: expect.stringContaining('big.csv') });
+    await expect(store.put(Readable.from([Buffer.alloc(10), Buffer.alloc(10)]), 'big.csv')).rejects.toMatchObject({
+      code: 'FILE_TOO_LARGE',
+      message: expect.stringContaining('big.csv'),
+    });
     expect(readdirSync(join(dir.path, 'files', 'tmp'))).toEqual([]);
     expect(db.prepare('SELECT COUNT(*) AS n FROM files').get()).toEqual({ n: 0 });
   });
@@ -79,7 +82,9 @@ describe('FileStore', () => {
     const store = new FileStore(dir.path, db);
     const used = await store.put(Readable.from([Buffer.from('used')]), 'used.csv');
     const orphan = await store.put(Readable.from([Buffer.from('orphan')]), 'orphan.csv');
-    db.prepare("INSERT INTO jobs (id, type, title, state, params, max_attempts, created_at, updated_at) VALUES ('j', 'self-test', 't', 'done', '{}', 1, 'x', 'x')").run();
+    db.prepare(
+      "INSERT INTO jobs (id, type, title, state, params, max_attempts, created_at, updated_at) VALUES ('j', 'self-test', 't', 'done', '{}', 1, 'x', 'x')",
+    ).run();
     db.prepare("INSERT INTO job_files (job_id, position, sha256, name) VALUES ('j', 0, ?, 'used.csv')").run(used.sha256);
     expect(store.collectGarbage(60_000)).toBe(0);
     expect(store.collectGarbage(-1)).toBe(1);

@@ -130,7 +130,8 @@ function fsyncPath(path: string): void {
 /** Keeps the name the user knows, minus anything that could act as a path. */
 export function safeName(name: string): string {
   const base = name.split(/[\\/]/).pop() ?? 'file';
-  // eslint-disable-next-line no-control-regex
-  const cleaned = base.replace(/[\u0000-\u001f]/g, '').trim().slice(0, 255);
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what must go
+  const controls = /[\u0000-\u001f]/g;
+  const cleaned = base.replace(controls, '').trim().slice(0, 255);
   return cleaned === '' || cleaned === '.' || cleaned === '..' ? 'file' : cleaned;
 }

@@ -68,7 +68,10 @@ export class JobRunner {
     const plugin = this.deps.registry.require(input.type);
     const parsed = plugin.paramsSchema.safeParse(input.params);
     if (!parsed.success) {
-      throw new AppError('INVALID_PARAMS', `The options for this job are not valid: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'options'}: ${i.message}`).join('; ')}`);
+      throw new AppError(
+        'INVALID_PARAMS',
+        `The options for this job are not valid: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'options'}: ${i.message}`).join('; ')}`,
+      );
     }
     const files = input.files ?? [];
     for (const file of files) {
@@ -111,7 +114,10 @@ export class JobRunner {
   retry(id: string): Job {
     const job = this.require(id);
     if (!['failed', 'needs-attention', 'cancelled'].includes(job.state)) {
-      throw new AppError('NOT_RETRYABLE', `Only failed, cancelled or needs-attention jobs can be retried; this one is ${JOB_STATE_LABELS[job.state].toLowerCase()}.`);
+      throw new AppError(
+        'NOT_RETRYABLE',
+        `Only failed, cancelled or needs-attention jobs can be retried; this one is ${JOB_STATE_LABELS[job.state].toLowerCase()}.`,
+      );
     }
     this.deps.registry.require(job.type);
     const updated = this.transition(
@@ -184,7 +190,12 @@ export class JobRunner {
       if (this.running.has(job.id)) continue;
       const plugin = this.deps.registry.get(job.type);
       if (!plugin) {
-        this.transition(job.id, { state: 'needs-attention', error: { code: 'JOB_TYPE_UNAVAILABLE', message: `This version of the app cannot run "${job.type}" jobs.` } }, 'error', `This version of the app cannot run "${job.type}" jobs.`);
+        this.transition(
+          job.id,
+          { state: 'needs-attention', error: { code: 'JOB_TYPE_UNAVAILABLE', message: `This version of the app cannot run "${job.type}" jobs.` } },
+          'error',
+          `This version of the app cannot run "${job.type}" jobs.`,
+        );
         continue;
       }
       let serverId: string | null = null;
@@ -258,7 +269,14 @@ export class JobRunner {
     this.running.set(job.id, entry);
     const started = this.transition(
       job.id,
-      { state: 'running', attempts: job.attempts + 1, startedAt: job.startedAt ?? nowIso(), nextAttemptAt: null, error: null, serverId: job.serverId ?? serverId },
+      {
+        state: 'running',
+        attempts: job.attempts + 1,
+        startedAt: job.startedAt ?? nowIso(),
+        nextAttemptAt: null,
+        error: null,
+        serverId: job.serverId ?? serverId,
+      },
       'info',
       job.attempts > 0 ? `Started again (attempt ${job.attempts + 1} of ${job.maxAttempts}).` : 'Started.',
     );
@@ -288,7 +306,12 @@ export class JobRunner {
       return;
     }
     if (reason instanceof ShuttingDown) {
-      this.transition(job.id, { state: 'queued', attempts: Math.max(0, job.attempts - 1) }, 'info', 'Paused because the app is closing; it will resume from the last checkpoint.');
+      this.transition(
+        job.id,
+        { state: 'queued', attempts: Math.max(0, job.attempts - 1) },
+        'info',
+        'Paused because the app is closing; it will resume from the last checkpoint.',
+      );
       return;
     }
     const { kind, code, message } = describeFailure(error);
@@ -296,13 +319,23 @@ export class JobRunner {
       // A lost connection is not the job's fault: it does not use up a try.
       const serverId = job.serverId ?? this.defaultServerId();
       if (serverId) this.deps.connectivity.reportUnreachable(serverId);
-      this.transition(job.id, { state: 'waiting-for-connection', attempts: Math.max(0, job.attempts - 1), error: { code, message } }, 'warn', `${message} The job will continue when the connection returns.`);
+      this.transition(
+        job.id,
+        { state: 'waiting-for-connection', attempts: Math.max(0, job.attempts - 1), error: { code, message } },
+        'warn',
+        `${message} The job will continue when the connection returns.`,
+      );
       return;
     }
     if (kind === 'retry' && job.attempts < job.maxAttempts) {
       const settings = this.deps.settings();
       const at = new Date(Date.now() + backoffMs(job.attempts, settings.retryBaseSeconds, settings.retryMaxSeconds));
-      this.transition(job.id, { state: 'queued', nextAttemptAt: at.toISOString(), error: { code, message } }, 'warn', `${message} Trying again at ${at.toISOString()} (attempt ${job.attempts + 1} of ${job.maxAttempts}).`);
+      this.transition(
+        job.id,
+        { state: 'queued', nextAttemptAt: at.toISOString(), error: { code, message } },
+        'warn',
+        `${message} Trying again at ${at.toISOString()} (attempt ${job.attempts + 1} of ${job.maxAttempts}).`,
+      );
       return;
     }
     if (kind === 'fix') {

@@ -29,7 +29,11 @@ export const selfTestJob: JobPlugin<SelfTestParams> = {
       await sleep(stepMs, ctx.signal);
       if (client) await client.ping(ctx.signal);
       done += 1;
-      ctx.saveCheckpoint({ completedSteps: done } satisfies Checkpoint, { done, total: steps, message: `Step ${done} of ${steps}` }, `Step ${done} of ${steps} done.`);
+      ctx.saveCheckpoint(
+        { completedSteps: done } satisfies Checkpoint,
+        { done, total: steps, message: `Step ${done} of ${steps}` },
+        `Step ${done} of ${steps} done.`,
+      );
     }
     return { completedSteps: done };
   },

@@ -57,7 +57,10 @@ describe('servers against the DHIS2 simulator', () => {
       arrange();
       outcomes[label] = (await core.servers.test(input as Parameters<Core['servers']['test']>[0])).error;
     }
-    expect(outcomes['wrong password']).toMatchObject({ code: 'UNAUTHORIZED', message: expect.stringMatching(/refused the user name and password or the access token/) });
+    expect(outcomes['wrong password']).toMatchObject({
+      code: 'UNAUTHORIZED',
+      message: expect.stringMatching(/refused the user name and password or the access token/),
+    });
     expect(outcomes['disabled account']).toMatchObject({ code: 'UNAUTHORIZED', message: expect.stringMatching(/Account disabled/) });
     expect(outcomes['bad token']?.code).toBe('UNAUTHORIZED');
     expect(outcomes['offline']).toMatchObject({ code: 'OFFLINE', message: expect.stringMatching(/Cannot reach the server/) });
@@ -75,7 +78,12 @@ describe('servers against the DHIS2 simulator', () => {
     const first = await core.servers.add({ name: 'National', url: sim.url, auth: { kind: 'token', token: DEFAULT_ADMIN_PAT } });
     await expect(core.servers.add({ name: 'national', url: sim.url, auth: { kind: 'token', token: 'x' } })).rejects.toMatchObject({ code: 'DUPLICATE_NAME' });
     const second = await core.servers.add({ name: 'Training', url: sim.url, auth: { kind: 'token', token: 'x' }, makeDefault: true });
-    expect(core.servers.list().filter((s) => s.isDefault).map((s) => s.id)).toEqual([second.id]);
+    expect(
+      core.servers
+        .list()
+        .filter((s) => s.isDefault)
+        .map((s) => s.id),
+    ).toEqual([second.id]);
     core.servers.remove(second.id);
     expect(core.servers.get(first.id).isDefault).toBe(true);
   });

@@ -133,7 +133,17 @@ export class ServerService {
       };
     } catch (error) {
       const failure = classifyError(error, url);
-      return { ok: false, url, latencyMs: null, version: null, revision: null, systemName: null, username: null, userDisplayName: null, error: { code: failure.code, message: failure.message } };
+      return {
+        ok: false,
+        url,
+        latencyMs: null,
+        version: null,
+        revision: null,
+        systemName: null,
+        username: null,
+        userDisplayName: null,
+        error: { code: failure.code, message: failure.message },
+      };
     }
   }
 
