@@ -69,7 +69,12 @@ export function createHandlers(core: Core, env: { mode: 'desktop' | 'browser'; a
     },
 
     'settings.get': () => settings.get(),
-    'settings.update': (input) => settings.update(input),
+    'settings.update': (input) => {
+      const before = settings.get();
+      const after = settings.update(input);
+      if (after.pingIntervalSeconds !== before.pingIntervalSeconds || after.pingTimeoutMs !== before.pingTimeoutMs) connectivity.reschedule();
+      return after;
+    },
   };
 }
 

@@ -127,6 +127,8 @@ describe('browser-mode HTTP host', () => {
         received += Buffer.from(value).toString('utf8');
       }
     })().catch(() => undefined);
+    // Long-lived: events must still arrive well after the stream opened.
+    await new Promise((resolve) => setTimeout(resolve, 500));
     await call('servers.add', { name: 'Play', url: 'https://play.dhis2.org/41', auth: { kind: 'token', token: 'd2p_abc' } });
     await waitFor(() => received.includes('"servers.changed"'), 'servers.changed over SSE');
     expect(received).not.toContain('d2p_abc');

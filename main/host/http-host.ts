@@ -85,7 +85,7 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
       if (req.method === 'POST' && url.pathname.startsWith('/api/call/'))
         return handleCall(req, res, decodeURIComponent(url.pathname.slice('/api/call/'.length)));
       if (req.method === 'POST' && url.pathname === '/api/upload') return handleUpload(req, res, url);
-      if (req.method === 'GET' && url.pathname === '/api/events') return handleEvents(req, res);
+      if (req.method === 'GET' && url.pathname === '/api/events') return handleEvents(res);
       return sendJson(res, 404, { ok: false, error: { code: 'NOT_FOUND', message: `No such endpoint: ${req.method} ${url.pathname}` } });
     }
 
@@ -133,12 +133,13 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
     }
   }
 
-  function handleEvents(req: IncomingMessage, res: ServerResponse): void {
+  function handleEvents(res: ServerResponse): void {
     res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-store', Connection: 'keep-alive' });
     res.write(': connected\n\n');
     sseClients.add(res);
     const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), 15_000);
-    req.on('close', () => {
+    // The response's close, not the request's: a GET's request stream may close as soon as it is read.
+    res.on('close', () => {
       clearInterval(heartbeat);
       sseClients.delete(res);
     });

@@ -40,6 +40,13 @@ export class ConnectivityMonitor implements ConnectivityView {
     if (this.timer) clearTimeout(this.timer);
   }
 
+  /** After the interval setting changes: check now and continue on the new rhythm. */
+  reschedule(): void {
+    if (this.stopped) return;
+    if (this.timer) clearTimeout(this.timer);
+    void this.loop();
+  }
+
   isOnline(serverId: string): boolean | null {
     return this.states.get(serverId)?.online ?? null;
   }

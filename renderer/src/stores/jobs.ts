@@ -180,7 +180,14 @@ export const useJobsStore = defineStore('jobs', () => {
   }
 
   /** Every fresh copy of a job, from an event or from a call, goes through here. */
+  const latestUpdate = new Map<string, string>();
+
   function applyJob(job: Job) {
+    // A call's answer and the event stream race: an answer can arrive after a newer event about
+    // the same job (cancel answers "running" while the "cancelled" event is already here).
+    const newest = latestUpdate.get(job.id);
+    if (newest !== undefined && job.updatedAt < newest) return;
+    latestUpdate.set(job.id, job.updatedAt);
     const previous = knownStates.get(job.id);
     knownStates.set(job.id, job.state);
     placeInList(job);
