@@ -62,7 +62,8 @@ export class Dhis2Client {
     return parsed.data;
   }
 
-  private async request(run: () => Promise<{ data: unknown; status: number }>, path: string): Promise<unknown> {
+  /** Runs an axios call with this client's error classification (offline, retry, fix). */
+  async request(run: () => Promise<{ data: unknown; status: number }>, path: string): Promise<unknown> {
     try {
       const response = await run();
       return response.data;

@@ -1,0 +1,79 @@
+import { z } from 'zod';
+import type { Dhis2Client } from './client';
+import { Dhis2Error } from './errors';
+import { sleep } from '../time';
+
+/** A server notification (core: system/notification/Notification.java); arrays come newest first. */
+export const Notification = z.looseObject({
+  uid: z.string().optional(),
+  id: z.string().optional(),
+  level: z.string().optional(),
+  category: z.string().optional(),
+  time: z.string().optional(),
+  message: z.string().optional(),
+  completed: z.boolean().optional(),
+});
+export type Notification = z.infer<typeof Notification>;
+
+export interface PollOptions {
+  signal?: AbortSignal;
+  /** Called once per new notification, oldest first. */
+  onNotification?: (notification: Notification) => void;
+  firstDelayMs?: number;
+  maxDelayMs?: number;
+  /**
+   * DHIS2 keeps tasks in memory only: after a server restart the task list answers [] forever.
+   * After this long without any notification the task counts as lost, so the caller can resend.
+   */
+  lostAfterMs?: number;
+}
+
+export class TaskLostError extends Dhis2Error {
+  constructor(jobType: string, jobId: string) {
+    super('retry', 'TASK_LOST', `The server no longer knows import task ${jobType}/${jobId} (it may have restarted). The app will send that part again.`, null);
+  }
+}
+
+/**
+ * Follows an async server job to its end and returns the raw task summary. Polls with growing
+ * pauses (DHIS2's own app polls every 2 s forever and hangs when a poll fails; we back off and
+ * give up cleanly).
+ */
+export async function waitForTask(client: Dhis2Client, jobType: string, jobId: string, options: PollOptions = {}): Promise<unknown> {
+  const seen = new Set<string>();
+  let delay = options.firstDelayMs ?? 1000;
+  const maxDelay = options.maxDelayMs ?? 15_000;
+  const lostAfter = options.lostAfterMs ?? 120_000;
+  const started = Date.now();
+  let lastNews = started;
+  for (;;) {
+    const notifications = await client.getJson(`/system/tasks/${jobType}/${jobId}`, z.array(Notification), options.signal);
+    const fresh = notifications.filter((n) => !seen.has(n.uid ?? n.id ?? `${n.time}|${n.message}`)).reverse();
+    for (const notification of fresh) {
+      seen.add(notification.uid ?? notification.id ?? `${notification.time}|${notification.message}`);
+      options.onNotification?.(notification);
+    }
+    if (fresh.length > 0) lastNews = Date.now();
+    if (notifications[0]?.completed) {
+      const summary = await readSummary(client, jobType, jobId, options.signal);
+      if (summary !== null) return summary;
+    } else if (notifications.length === 0 && Date.now() - lastNews > lostAfter) {
+      throw new TaskLostError(jobType, jobId);
+    }
+    await sleep(delay, options.signal);
+    delay = Math.min(maxDelay, Math.round(delay * 1.5));
+  }
+}
+
+async function readSummary(client: Dhis2Client, jobType: string, jobId: string, signal?: AbortSignal): Promise<unknown> {
+  // 200 with an empty body until the summary is stored.
+  const path = `/system/taskSummaries/${jobType}/${jobId}`;
+  const body = await client.request(() => client.http.get(path, { signal, responseType: 'text', transformResponse: (x: unknown) => x }), path);
+  const text = typeof body === 'string' ? body.trim() : '';
+  if (text === '') return null;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw new Dhis2Error('retry', 'BAD_SUMMARY', `The server's import summary for task ${jobId} could not be read.`, 200);
+  }
+}
