@@ -73,6 +73,36 @@ export type RecreateJobResult = z.infer<typeof RecreateJobResult>;
 export const TestConnectionInput = z.union([ById, z.object({ url: ServerUrl, auth: ServerAuthInput })]);
 export type TestConnectionInput = z.input<typeof TestConnectionInput>;
 
+/** One offline metadata snapshot: what it holds and where it came from ("metadata as of ..."). */
+export const MetadataSnapshot = z.object({
+  id: z.string(),
+  serverId: z.string().nullable(),
+  source: z.enum(['server', 'file']),
+  /** The server URL, or the file name. */
+  label: z.string(),
+  /** The DHIS2 version, when the server or the file said. */
+  version: z.string().nullable(),
+  /** When the metadata was taken from DHIS2: the end of the sync, or the export date a file carries (else when it was loaded). */
+  takenAt: z.string(),
+  loadedAt: z.string(),
+  /** The DHIS2 user whose org units the checks use, if known. */
+  username: z.string().nullable(),
+  counts: z.record(z.string(), z.number().int().nonnegative()),
+  /** What offline checks cannot do with this snapshot, and what was skipped while loading it. */
+  notes: z.array(z.string()),
+});
+export type MetadataSnapshot = z.infer<typeof MetadataSnapshot>;
+
+/** Per server profile (and for a file loaded with no server, serverId null): its snapshot or none. */
+export const MetadataStatus = z.object({
+  serverId: z.string().nullable(),
+  serverName: z.string().nullable(),
+  snapshot: MetadataSnapshot.nullable(),
+});
+export type MetadataStatus = z.infer<typeof MetadataStatus>;
+
+const MetadataTarget = z.object({ serverId: z.string().min(1).nullable().optional() });
+
 export const methods = {
   'app.info': method(Empty, AppInfo),
 
@@ -98,6 +128,13 @@ export const methods = {
   /** Desktop only: native open dialog; the chosen files are copied into the store. */
   'files.pick': method(z.object({ title: z.string().optional() }), z.array(FileRef)),
 
+  /** Omitted serverId: every server (and a server-less file snapshot); null: only the server-less one. */
+  'metadata.status': method(MetadataTarget, z.array(MetadataStatus)),
+  /** Queues a sync-metadata job (or returns the one already waiting for that server). */
+  'metadata.sync': method(MetadataTarget, Job),
+  /** Loads a metadata export already in the file store; omitted serverId: the default server, if any. */
+  'metadata.loadFile': method(MetadataTarget.extend({ file: FileRef }), MetadataStatus),
+
   'settings.get': method(Empty, Settings),
   'settings.update': method(SettingsUpdate, Settings),
 } as const;
@@ -113,6 +150,8 @@ export const events = {
   'job.log': JobLogEntry,
   'connectivity.changed': Connectivity,
   'servers.changed': z.object({}),
+  /** A metadata snapshot was swapped in (sync finished or a file was loaded). */
+  'metadata.changed': MetadataStatus,
 } as const;
 
 export type Events = typeof events;

@@ -17,6 +17,7 @@ export const JOB_TYPES = [
   'export-metadata-dependencies',
   'export-events',
   'export-tracker',
+  'sync-metadata',
   'self-test',
 ] as const;
 export const JobType = z.enum(JOB_TYPES);
@@ -35,6 +36,7 @@ export const JOB_TYPE_LABELS: Record<JobType, string> = {
   'export-metadata-dependencies': 'Metadata dependency export',
   'export-events': 'Event export',
   'export-tracker': 'Tracked entity export',
+  'sync-metadata': 'Metadata sync',
   'self-test': 'Queue self-test',
 };
 
@@ -141,7 +143,14 @@ export const SelfTestParams = z.object({
 });
 export type SelfTestParams = z.infer<typeof SelfTestParams>;
 
+/** Parameters of the offline metadata sync; the page size only matters on very slow or very fast links. */
+export const SyncMetadataParams = z.object({
+  pageSize: z.number().int().min(1).max(10_000).default(1000),
+});
+export type SyncMetadataParams = z.infer<typeof SyncMetadataParams>;
+
 /** Per-type parameter schemas. The renderer binds its forms and "Recreate job" to these. */
 export const JOB_PARAM_SCHEMAS: Partial<Record<JobType, z.ZodType<Record<string, unknown>>>> = {
   'self-test': SelfTestParams,
+  'sync-metadata': SyncMetadataParams,
 };

@@ -5,6 +5,7 @@ import { processOutput, type Output } from './output';
 import { serveCommand, SERVE_HELP } from './commands/serve';
 import { serverCommand, SERVER_HELP } from './commands/server';
 import { jobsCommand, JOBS_HELP } from './commands/jobs';
+import { metadataCommand, METADATA_HELP } from './commands/metadata';
 
 const HELP = `dhis2-ie ${APP_VERSION}: DHIS2 Import/Export that works offline.
 
@@ -13,6 +14,8 @@ ${SERVE_HELP}
 ${SERVER_HELP}
 
 ${JOBS_HELP}
+
+${METADATA_HELP}
 
 Every command takes --data-dir DIR (default: DHIS2_IE_DATA_DIR or the usual app data folder) and --json.`;
 
@@ -25,6 +28,7 @@ export async function runCli(argv: string[], output: Output = processOutput, ren
     server: serverCommand,
     servers: serverCommand,
     jobs: jobsCommand,
+    metadata: metadataCommand,
   };
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {

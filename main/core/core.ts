@@ -19,6 +19,9 @@ import { createKeyFileCipher } from './secrets/key-file-cipher';
 import type { DialogsPort } from './ports';
 import type { FileRef } from '../../shared/jobs';
 import { createHandlers, type Handlers } from './services';
+import { MetadataStore } from './metadata/store';
+import { MetadataService } from './metadata/service';
+import { createSyncMetadataJob } from './metadata/sync';
 
 export interface CoreOptions {
   dataDir: string;
@@ -47,6 +50,8 @@ export interface Core {
   readonly jobLog: JobLogRepo;
   readonly settings: SettingsRepo;
   readonly registry: JobRegistry;
+  /** Offline metadata per server: status, file loads, syncs and the validation index. */
+  readonly metadata: MetadataService;
   upload(source: Readable, name: string): Promise<FileRef>;
   /** Starts the connectivity monitor and the job runner (not wanted for one-shot CLI commands). */
   startBackground(): void;
@@ -89,6 +94,9 @@ export function createCore(options: CoreOptions): Core {
     onError: (error, context) => log.error(`Unexpected error in ${context}`, error),
   });
   const jobRunner = runner;
+  const metadataStore = new MetadataStore(db);
+  const metadata = new MetadataService({ store: metadataStore, servers, files, jobs, runner: jobRunner, bus });
+  registry.register(createSyncMetadataJob({ store: metadataStore, onSwapped: (serverId, snapshot) => metadata.announce(serverId, snapshot) }));
 
   const core: Core = {
     dataDir,
@@ -103,6 +111,7 @@ export function createCore(options: CoreOptions): Core {
     jobLog,
     settings,
     registry,
+    metadata,
     handlers: undefined as unknown as Handlers,
     upload: (source, name) => files.put(source, name),
     startBackground() {

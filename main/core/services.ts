@@ -68,6 +68,10 @@ export function createHandlers(core: Core, env: { mode: 'desktop' | 'browser'; a
       return refs;
     },
 
+    'metadata.status': (input) => core.metadata.status(input.serverId),
+    'metadata.sync': (input) => core.metadata.requestSync(input.serverId),
+    'metadata.loadFile': (input) => core.metadata.loadFile(input),
+
     'settings.get': () => settings.get(),
     'settings.update': (input) => {
       const before = settings.get();

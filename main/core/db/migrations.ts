@@ -85,4 +85,39 @@ export const MIGRATIONS: Migration[] = [
       `);
     },
   },
+  {
+    name: 'offline metadata: one snapshot per server profile, swapped in whole',
+    up(db) {
+      db.exec(`
+        -- A snapshot is built while 'building', made 'active' in one transaction (the old one turns
+        -- 'retired' in the same step and is deleted afterwards). server_id NULL: a file loaded on a
+        -- laptop that has no server yet.
+        CREATE TABLE metadata_snapshots (
+          id TEXT PRIMARY KEY,
+          server_id TEXT REFERENCES servers(id) ON DELETE CASCADE,
+          state TEXT NOT NULL CHECK (state IN ('building', 'active', 'retired')),
+          source TEXT NOT NULL CHECK (source IN ('server', 'file')),
+          label TEXT NOT NULL,
+          version TEXT,
+          taken_at TEXT,
+          loaded_at TEXT,
+          counts TEXT,
+          notes TEXT,
+          user TEXT,
+          job_id TEXT,
+          created_at TEXT NOT NULL
+        );
+        CREATE UNIQUE INDEX metadata_one_active ON metadata_snapshots(COALESCE(server_id, '')) WHERE state = 'active';
+        CREATE INDEX metadata_snapshots_by_state ON metadata_snapshots(state);
+
+        CREATE TABLE metadata_objects (
+          snapshot_id TEXT NOT NULL REFERENCES metadata_snapshots(id) ON DELETE CASCADE,
+          type TEXT NOT NULL,
+          uid TEXT NOT NULL,
+          data TEXT NOT NULL,
+          PRIMARY KEY (snapshot_id, type, uid)
+        );
+      `);
+    },
+  },
 ];

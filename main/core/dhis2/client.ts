@@ -1,5 +1,5 @@
 import axios, { type AxiosInstance } from 'axios';
-import { Me, SystemInfo } from './schemas';
+import { Me, Pager, SystemInfo } from './schemas';
 import { authorizationHeader } from './auth';
 import { classifyError, Dhis2Error } from './errors';
 import type { ServerAuthInput } from '../../../shared/servers';
@@ -51,6 +51,32 @@ export class Dhis2Client {
 
   me(signal?: AbortSignal): Promise<Me> {
     return this.getJson('/me', Me, signal, { fields: 'id,username,name,displayName,firstName,surname,authorities,organisationUnits[id]' });
+  }
+
+  /**
+   * One page of a collection endpoint (`/organisationUnits?paging=true&page=2`). Metadata pages
+   * are mostly repeated keys, so gzip is asked for explicitly; axios inflates the answer.
+   */
+  async getPage(
+    path: string,
+    params: Record<string, string>,
+    collection: string,
+    signal?: AbortSignal,
+    timeoutMs?: number,
+  ): Promise<{ pager: Pager | null; items: unknown[] }> {
+    const body = await this.request(() => this.http.get(path, { signal, params, timeout: timeoutMs, headers: { 'Accept-Encoding': 'gzip' } }), path);
+    const items = typeof body === 'object' && body !== null ? (body as Record<string, unknown>)[collection] : undefined;
+    if (!Array.isArray(items)) {
+      throw new Dhis2Error(
+        'fix',
+        'NOT_DHIS2',
+        `${this.options.baseUrl}/api${path}, page ${params.page ?? 1}, did not answer like DHIS2 does (it has no "${collection}" list).`,
+        200,
+        body,
+      );
+    }
+    const pager = Pager.safeParse((body as Record<string, unknown>).pager);
+    return { pager: pager.success ? pager.data : null, items };
   }
 
   async getJson<S extends z.ZodType>(path: string, schema: S, signal?: AbortSignal, params?: Record<string, string>): Promise<z.output<S>> {

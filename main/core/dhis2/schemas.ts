@@ -33,3 +33,12 @@ export const WebMessage = z.looseObject({
   response: z.unknown().optional(),
 });
 export type WebMessage = z.infer<typeof WebMessage>;
+
+/** The pager of a collection endpoint (`paging=true`). */
+export const Pager = z.looseObject({
+  page: z.number().optional(),
+  pageCount: z.number().optional(),
+  total: z.number().optional(),
+  pageSize: z.number().optional(),
+});
+export type Pager = z.infer<typeof Pager>;
