@@ -1,0 +1,78 @@
+import type { Readable } from 'node:stream';
+import { emptyHeader, type DataValueFormat, type DataValueRecord, type DataValueSetHeader } from '../../datavalues/types';
+import type { ColumnMode } from './csv-columns';
+import { checkAdxRoot, readAdxValues } from './read-adx';
+import { inspectCsv, readCsvValues } from './read-csv';
+import { readJsonHeader, readJsonValues } from './read-json';
+import { readPdfValues } from './read-pdf';
+import { readXmlHeader, readXmlValues } from './read-xml';
+import { xmlItems } from './xml-items';
+
+export { FormatError } from '../format-error';
+export type { ColumnMode } from './csv-columns';
+export type { AdxDataValueRecord } from './read-adx';
+
+export interface DataValueSource {
+  header: DataValueSetHeader;
+  /** Streams the values from the start each time it is called; throws a FormatError where the file breaks. */
+  values(): AsyncIterable<DataValueRecord>;
+  /** CSV only: whether columns were found by their header names or by position. */
+  columnMode?: ColumnMode;
+  /** CSV only: the first row, when it was taken as a header and therefore not imported. */
+  headerRow?: string[] | null;
+}
+
+export interface ReadDataValuesOptions {
+  format: DataValueFormat;
+  /** The name shown to the user in messages. */
+  fileName: string;
+  /** CSV: the DHIS2 app defaults to false, the DHIS2 server to true; so do we (true). */
+  firstRowIsHeader?: boolean;
+}
+
+/**
+ * Opens a data value file for streaming. `open` is called once per pass (the file is on disk): the set
+ * header is read up front, the values on every call of `values()`. Memory stays flat whatever the size.
+ */
+export async function readDataValues(open: () => Readable, options: ReadDataValuesOptions): Promise<DataValueSource> {
+  const { format, fileName } = options;
+  switch (format) {
+    case 'json':
+      return { header: await readJsonHeader(open, fileName), values: () => readJsonValues(open, fileName) };
+    case 'xml':
+      return { header: await readXmlHeader(open, fileName), values: () => readXmlValues(open, fileName) };
+    case 'adx':
+      await checkAdxFile(open, fileName);
+      return { header: emptyHeader(), values: () => readAdxValues(open, fileName) };
+    case 'csv': {
+      const firstRowIsHeader = options.firstRowIsHeader ?? true;
+      const layout = await inspectCsv(open, fileName, firstRowIsHeader);
+      return {
+        header: emptyHeader(),
+        values: () => readCsvValues(open, fileName, firstRowIsHeader),
+        columnMode: layout.columnMode,
+        headerRow: layout.headerRow,
+      };
+    }
+    case 'pdf': {
+      const records = await readPdfValues(open, fileName);
+      return { header: emptyHeader(), values: () => listed(records) };
+    }
+  }
+}
+
+/** ADX has no set-level fields, but a wrong root (a DXF2 file picked as ADX) is worth saying before any value. */
+async function checkAdxFile(open: () => Readable, fileName: string): Promise<void> {
+  for await (const _root of xmlItems<true>(open(), fileName, {
+    open(tag, line, emit) {
+      checkAdxRoot(tag, line, fileName);
+      emit(true);
+    },
+  })) {
+    return;
+  }
+}
+
+async function* listed(records: readonly DataValueRecord[]): AsyncGenerator<DataValueRecord, void, undefined> {
+  for (const record of records) yield { ...record };
+}
