@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { FileRef, Job, JobLogEntry, JobState, JobType } from './jobs';
 import { Connectivity, ServerInput, ServerProfile, ServerUpdate, TestConnectionResult, ServerAuthInput, ServerUrl } from './servers';
 import { Settings, SettingsUpdate } from './settings';
+import { DataFileInspection, ImportDataParams } from './data-import';
 
 /**
  * The one contract between the renderer and main. Both transports (Electron IPC and browser-mode
@@ -134,6 +135,22 @@ export const methods = {
   'metadata.sync': method(MetadataTarget, Job),
   /** Loads a metadata export already in the file store; omitted serverId: the default server, if any. */
   'metadata.loadFile': method(MetadataTarget.extend({ file: FileRef }), MetadataStatus),
+
+  /** Reads a stored data file offline: format, first values, and the offline validation against the server's metadata. */
+  'datavalues.inspect': method(
+    z.object({ file: FileRef, params: ImportDataParams.partial().default({}), serverId: z.string().nullable().optional() }),
+    DataFileInspection,
+  ),
+  /** Names and ids of one kind of offline metadata, for pickers (data sets, unique attributes...). */
+  'metadata.list': method(
+    z.object({
+      type: z.enum(['dataSets', 'attributes', 'organisationUnits']),
+      serverId: z.string().nullable().optional(),
+      query: z.string().max(200).optional(),
+      limit: z.number().int().min(1).max(500).default(100),
+    }),
+    z.array(z.object({ id: z.string(), name: z.string().nullable(), code: z.string().nullable(), detail: z.string().nullable() })),
+  ),
 
   'settings.get': method(Empty, Settings),
   'settings.update': method(SettingsUpdate, Settings),

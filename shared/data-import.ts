@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ImportSummary } from './import-summary';
 
 /**
  * Options of a data value import: every option of the DHIS2 Import/Export app's Data import
@@ -60,3 +61,47 @@ export const ImportDataParams = z.object({
 });
 export type ImportDataParams = z.output<typeof ImportDataParams>;
 export type ImportDataParamsInput = z.input<typeof ImportDataParams>;
+
+/** What the page shows of the first values of a file, before anything is queued. */
+export const PreviewRow = z.object({
+  line: z.number().int(),
+  dataElement: z.string().nullable(),
+  period: z.string().nullable(),
+  orgUnit: z.string().nullable(),
+  categoryOptionCombo: z.string().nullable(),
+  attributeOptionCombo: z.string().nullable(),
+  value: z.string().nullable(),
+  comment: z.string().nullable(),
+});
+export type PreviewRow = z.infer<typeof PreviewRow>;
+
+export const DataFileFormat = z.enum(['json', 'csv', 'xml', 'adx', 'pdf']);
+
+/** The offline check of a data file against the server's offline metadata: DHIS2's ImportSummary shape plus lines. */
+export const OfflineValidation = z.object({
+  summary: ImportSummary,
+  /** Values checked. */
+  checked: z.number().int().nonnegative(),
+  /** Checks that could not be done offline, and why. */
+  unchecked: z.array(z.string()),
+  /** Values given more than once in the file (DHIS2 keeps the last): a few examples with their lines. */
+  duplicates: z.object({ count: z.number().int().nonnegative(), examples: z.array(z.object({ key: z.string(), lines: z.array(z.number().int()) })) }),
+  /** "metadata as of …, from …" of the snapshot used. */
+  metadataLabel: z.string(),
+});
+export type OfflineValidation = z.infer<typeof OfflineValidation>;
+
+export const DataFileInspection = z.object({
+  format: DataFileFormat,
+  formatReason: z.string(),
+  columnMode: z.enum(['by-name', 'positional']).nullable(),
+  headerRow: z.array(z.string()).nullable(),
+  /** Set-level fields found in the file (data set, period, org unit, complete date, id schemes). */
+  header: z.record(z.string(), z.unknown()),
+  preview: z.array(PreviewRow),
+  /** Null when there is no offline metadata for the server: the file can still be queued, unchecked. */
+  validation: OfflineValidation.nullable(),
+  /** The file could not be read: where and why. Nothing else is filled then. */
+  error: z.object({ code: z.string(), message: z.string(), line: z.number().int().nullable(), field: z.string().nullable() }).nullable(),
+});
+export type DataFileInspection = z.infer<typeof DataFileInspection>;

@@ -3,6 +3,9 @@ import type { Core } from './core';
 import type { DialogsPort } from './ports';
 import { AppError, notFound } from './errors';
 import { basename } from 'node:path';
+import { ImportDataParams } from '../../shared/data-import';
+import { inspectDataFile } from './datavalues/inspect';
+import { listMetadata } from './metadata/list';
 
 export type Handlers = { [M in MethodName]: (input: MethodParsedInput<M>) => Promise<MethodOutput<M>> | MethodOutput<M> };
 
@@ -71,6 +74,14 @@ export function createHandlers(core: Core, env: { mode: 'desktop' | 'browser'; a
     'metadata.status': (input) => core.metadata.status(input.serverId),
     'metadata.sync': (input) => core.metadata.requestSync(input.serverId),
     'metadata.loadFile': (input) => core.metadata.loadFile(input),
+
+    'datavalues.inspect': (input) =>
+      inspectDataFile(
+        { pathOf: (sha) => files.pathOf(sha), has: (sha) => files.has(sha), validate: async () => null },
+        input.file,
+        ImportDataParams.parse(input.params),
+      ),
+    'metadata.list': (input) => listMetadata(core.metadata.indexFor(input.serverId), input.type, input.query, input.limit),
 
     'settings.get': () => settings.get(),
     'settings.update': (input) => {

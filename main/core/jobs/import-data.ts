@@ -1,0 +1,96 @@
+import { ImportDataParams, type OfflineValidation } from '../../../shared/data-import';
+import type { ImportSummary } from '../../../shared/import-summary';
+import type { MetadataIndex } from '../metadata/index';
+import type { DataValueRecord } from '../datavalues/types';
+import { openDataFile, type OpenedDataFile } from '../datavalues/open-data-file';
+import { applyHeader, sendParams } from '../datavalues/send-params';
+import { flushDataValues, type FlushCheckpoint } from '../datavalues/flush';
+import { attachLines } from '../datavalues/attach-lines';
+import { JobFailure, type JobPlugin } from './plugin';
+
+/** What the offline check hands the import: its verdict, and the values with ids translated to UIDs. */
+export interface CheckedFile {
+  validation: OfflineValidation;
+  /** Set when DHIS2 would refuse the whole file (unknown data set, header org unit...): nothing is sent. */
+  abort: { code: string; message: string } | null;
+  translated(): AsyncIterable<DataValueRecord>;
+}
+
+export interface ImportDataDeps {
+  indexFor(serverId: string | null): MetadataIndex | null;
+  check(opened: OpenedDataFile, params: ImportDataParams, index: MetadataIndex): Promise<CheckedFile>;
+}
+
+export interface ImportDataResult {
+  server: ImportSummary;
+  validation: OfflineValidation | null;
+  chunks: number;
+  resentChunks: number;
+  dryRun: boolean;
+}
+
+interface Checkpoint {
+  flush: FlushCheckpoint;
+}
+
+/**
+ * Data value import: read the stored file, check it offline against the server's metadata,
+ * translate ids, then send it in chunks that survive restarts and dropped connections.
+ */
+export function importDataJob(deps: ImportDataDeps): JobPlugin<ImportDataParams> {
+  return {
+    type: 'import-data',
+    paramsSchema: ImportDataParams,
+    needsServer: () => true,
+    title: (params, files) => `${params.dryRun ? 'Dry run of ' : ''}${files[0]?.name ?? 'data values'}`,
+    async run(ctx) {
+      const file = ctx.files[0];
+      if (!file) throw new JobFailure('fatal', 'NO_FILE', 'This job has no file to import.');
+      const { params } = ctx;
+
+      ctx.setPhase('validating');
+      const opened = await openDataFile(file.path, file.ref.name, params);
+      const { header } = opened.source;
+      const index = deps.indexFor(ctx.job.serverId);
+      let validation: OfflineValidation | null = null;
+      let records: () => AsyncIterable<DataValueRecord> = async function* () {
+        for await (const record of opened.source.values()) yield applyHeader(record, header);
+      };
+      if (index) {
+        const checked = await deps.check(opened, params, index);
+        validation = checked.validation;
+        const c = validation.summary.importCount;
+        ctx.log(
+          'info',
+          `Offline check of ${validation.checked.toLocaleString('en')} values (${validation.metadataLabel}): ${validation.summary.conflicts.length} kinds of conflict predicted, ${c.ignored} values to be ignored.`,
+        );
+        if (checked.abort) throw new JobFailure('fix', checked.abort.code, checked.abort.message);
+        records = () => checked.translated();
+      } else {
+        ctx.log('warn', 'No offline metadata for this server: the values go unchecked, and the server checks them.');
+      }
+
+      ctx.setPhase('uploading');
+      const client = await ctx.server();
+      const result = await flushDataValues({
+        client,
+        records,
+        params: { ...sendParams(params, header, index !== null), ...(params.dataSet ? { dataSet: params.dataSet } : {}) },
+        set: { dataSet: header.dataSet ?? params.dataSet ?? null, completeDate: header.completeDate },
+        chunkSize: params.chunkSize,
+        totalValues: validation?.checked ?? null,
+        checkpoint: ctx.checkpoint<Checkpoint>()?.flush ?? null,
+        saveCheckpoint: (flush, progress, logMessage) => ctx.saveCheckpoint({ flush } satisfies Checkpoint, progress, logMessage),
+        log: (level, message) => ctx.log(level, message),
+        signal: ctx.signal,
+      });
+      if (result.resentChunks > 0) {
+        ctx.log('warn', `${result.resentChunks} part(s) were sent again after an interruption; values the server already had count as ignored.`);
+      }
+      const server = await attachLines(result.summary, () => opened.source.values());
+      const c = server.importCount;
+      ctx.log('info', `Server: ${server.status}; ${c.imported} imported, ${c.updated} updated, ${c.ignored} ignored, ${c.deleted} deleted, ${server.conflicts.length} conflicts.`);
+      return { server, validation, chunks: result.chunks, resentChunks: result.resentChunks, dryRun: params.dryRun } satisfies ImportDataResult;
+    },
+  };
+}
