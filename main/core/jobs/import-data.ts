@@ -89,7 +89,10 @@ export function importDataJob(deps: ImportDataDeps): JobPlugin<ImportDataParams>
       }
       const server = await attachLines(result.summary, () => opened.source.values());
       const c = server.importCount;
-      ctx.log('info', `Server: ${server.status}; ${c.imported} imported, ${c.updated} updated, ${c.ignored} ignored, ${c.deleted} deleted, ${server.conflicts.length} conflicts.`);
+      ctx.log(
+        'info',
+        `Server: ${server.status}; ${c.imported} imported, ${c.updated} updated, ${c.ignored} ignored, ${c.deleted} deleted, ${server.conflicts.length} conflicts.`,
+      );
       return { server, validation, chunks: result.chunks, resentChunks: result.resentChunks, dryRun: params.dryRun } satisfies ImportDataResult;
     },
   };
