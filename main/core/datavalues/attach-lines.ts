@@ -20,7 +20,9 @@ export async function attachLines(summary: ImportSummary, records: () => AsyncIt
   return {
     ...summary,
     conflicts: summary.conflicts.map((conflict) =>
-      conflict.indexes ? { ...conflict, lines: conflict.indexes.map((index) => lineOf.get(index)).filter((line): line is number => line !== undefined) } : conflict,
+      conflict.indexes
+        ? { ...conflict, lines: conflict.indexes.map((index) => lineOf.get(index)).filter((line): line is number => line !== undefined) }
+        : conflict,
     ),
   };
 }
