@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { ImportDataParams } from './data-import';
+import { ExportDataParams } from './data-export';
 
 /**
  * Every job type the app knows by name. A type is listed here (so the Job overview can filter on
@@ -153,4 +155,6 @@ export type SyncMetadataParams = z.infer<typeof SyncMetadataParams>;
 export const JOB_PARAM_SCHEMAS: Partial<Record<JobType, z.ZodType<Record<string, unknown>>>> = {
   'self-test': SelfTestParams,
   'sync-metadata': SyncMetadataParams,
+  'import-data': ImportDataParams,
+  'export-data': ExportDataParams,
 };

@@ -6,6 +6,9 @@ import { serveCommand, SERVE_HELP } from './commands/serve';
 import { serverCommand, SERVER_HELP } from './commands/server';
 import { jobsCommand, JOBS_HELP } from './commands/jobs';
 import { metadataCommand, METADATA_HELP } from './commands/metadata';
+import { importCommand, IMPORT_HELP } from './commands/import';
+import { flushCommand, FLUSH_HELP } from './commands/flush';
+import { exportCommand, EXPORT_HELP } from './commands/export';
 
 const HELP = `dhis2-ie ${APP_VERSION}: DHIS2 Import/Export that works offline.
 
@@ -16,6 +19,12 @@ ${SERVER_HELP}
 ${JOBS_HELP}
 
 ${METADATA_HELP}
+
+${IMPORT_HELP}
+
+${FLUSH_HELP}
+
+${EXPORT_HELP}
 
 Every command takes --data-dir DIR (default: DHIS2_IE_DATA_DIR or the usual app data folder) and --json.`;
 
@@ -29,6 +38,9 @@ export async function runCli(argv: string[], output: Output = processOutput, ren
     servers: serverCommand,
     jobs: jobsCommand,
     metadata: metadataCommand,
+    import: importCommand,
+    flush: flushCommand,
+    export: exportCommand,
   };
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {

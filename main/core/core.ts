@@ -22,6 +22,7 @@ import { createHandlers, type Handlers } from './services';
 import { MetadataStore } from './metadata/store';
 import { MetadataService } from './metadata/service';
 import { createSyncMetadataJob } from './metadata/sync';
+import { exportDataJob } from './jobs/export-data';
 
 export interface CoreOptions {
   dataDir: string;
@@ -96,6 +97,7 @@ export function createCore(options: CoreOptions): Core {
   const jobRunner = runner;
   const metadataStore = new MetadataStore(db);
   const metadata = new MetadataService({ store: metadataStore, servers, files, jobs, runner: jobRunner, bus });
+  registry.register(exportDataJob);
   registry.register(createSyncMetadataJob({ store: metadataStore, onSwapped: (serverId, snapshot) => metadata.announce(serverId, snapshot) }));
 
   const core: Core = {

@@ -1,0 +1,38 @@
+import { existsSync, statSync } from 'node:fs';
+import { basename, resolve } from 'node:path';
+import { openCore } from '../open-core';
+import { parse, UsageError } from '../args';
+import { printJson, type Output } from '../output';
+import { DATA_IMPORT_OPTIONS, DATA_IMPORT_OPTIONS_HELP, paramsFromFlags } from './data-options';
+
+export const IMPORT_HELP = `dhis2-ie import data FILE [options] [--json]
+    Keeps a copy of FILE and queues its import; it is sent when the server can be reached
+    (the app does that by itself; \`dhis2-ie flush\` does it now).
+${DATA_IMPORT_OPTIONS_HELP}`;
+
+export async function importCommand(argv: string[], output: Output): Promise<number> {
+  const { values, positionals } = parse(argv, DATA_IMPORT_OPTIONS);
+  if (values.help) return (output.out(IMPORT_HELP), 0);
+  const [kind, file] = positionals;
+  if (kind !== 'data')
+    throw new UsageError(kind ? `Importing "${kind}" is not available yet; this version imports data values: dhis2-ie import data FILE.` : IMPORT_HELP);
+  if (!file) throw new UsageError('import data needs the file to import.');
+  const path = resolve(file);
+  if (!existsSync(path) || !statSync(path).isFile()) throw new UsageError(`"${file}" is not a file.`);
+  const params = paramsFromFlags(values);
+
+  const core = openCore(values['data-dir']);
+  try {
+    const serverId = values.server ? core.servers.resolve(values.server).id : null;
+    const ref = await core.files.putFromPath(path, basename(path));
+    const job = core.runner.create({ type: 'import-data', params, files: [ref], serverId });
+    if (values.json) printJson(output, job);
+    else
+      output.out(
+        `Queued ${params.dryRun ? 'a dry run of ' : ''}"${ref.name}" as job ${job.id.slice(0, 8)}. It is sent when the server can be reached; run \`dhis2-ie flush\` to send now.`,
+      );
+    return 0;
+  } finally {
+    await core.close();
+  }
+}
