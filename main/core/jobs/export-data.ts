@@ -123,7 +123,7 @@ function fsyncFile(path: string): void {
 function checkContent(path: string, compression: ExportDataParams['compression'], format: ExportDataParams['format']): void {
   const head = Buffer.alloc(8);
   const fd = openSync(path, 'r');
-  let read = 0;
+  let read: number;
   try {
     read = readSync(fd, head, 0, 8, 0);
   } finally {
