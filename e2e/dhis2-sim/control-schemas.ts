@@ -32,7 +32,19 @@ export const DropInput = z.strictObject({
   afterBytes: z.number().int().min(0, 'afterBytes must be 0 or more').optional(),
 });
 
+export const FailAsyncJobInput = z.strictObject({
+  afterValues: z.number().int().min(0, 'afterValues must be 0 or more').optional(),
+  mode: z.enum(['error', 'crash'], { error: 'mode must be "error" or "crash"' }).optional(),
+  message: z.string().min(1, 'message must not be empty').optional(),
+});
+
+export const SeedMetadataInput = z.strictObject({
+  metadata: z.record(z.string(), z.unknown(), { error: 'metadata must be a DHIS2 metadata export object' }),
+  replace: z.boolean().optional(),
+});
+
 export type OfflineInput = z.infer<typeof OfflineInput>;
+export type FailAsyncJobInput = z.infer<typeof FailAsyncJobInput>;
 export type FailInput = z.infer<typeof FailInput>;
 export type DropInput = z.infer<typeof DropInput>;
 

@@ -41,6 +41,8 @@ describe('GET /__sim/state', () => {
       pendingFaults: [],
       requestCount: sim.requests.length,
       hungRequests: 0,
+      pendingAsyncJobFaults: [],
+      dataValueCount: 0,
     });
     expect(snapshot['requestCount']).toBeGreaterThan(0);
   });

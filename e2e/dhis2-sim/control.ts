@@ -1,7 +1,10 @@
 import { z } from 'zod';
-import { describeIssues, DropInput, FailInput, LatencyInput, OfflineInput } from './control-schemas';
+import { describeIssues, DropInput, FailAsyncJobInput, FailInput, LatencyInput, OfflineInput, SeedMetadataInput } from './control-schemas';
+import type { DataValueFilter, StoredDataValue } from './dv-store';
 import type { Fault } from './faults';
+import type { MetadataExport } from './metadata';
 import type { SimResponse } from './respond';
+import type { AsyncJobFault, DataValuePost } from './state';
 
 /** The control endpoint lives outside /api and keeps answering while the simulated server is "offline". */
 export const CONTROL_PREFIX = '/__sim';
@@ -25,6 +28,9 @@ export interface SimStatus {
   pendingFaults: Fault[];
   requestCount: number;
   hungRequests: number;
+  pendingAsyncJobFaults: AsyncJobFault[];
+  /** Rows in the datavalue table, soft-deleted ones included. */
+  dataValueCount: number;
 }
 
 export interface SimControls {
@@ -35,6 +41,12 @@ export interface SimControls {
   failNext(input: FailInput): void;
   dropNext(input: DropInput): void;
   reset(): void;
+  seedMetadata(metadata: MetadataExport, options?: { replace?: boolean }): void;
+  dataValues(filter?: DataValueFilter): StoredDataValue[];
+  clearDataValues(): void;
+  dataValuePosts(): DataValuePost[];
+  failNextAsyncJob(input: FailAsyncJobInput): void;
+  restartServer(): void;
 }
 
 function answer(status: number, value: unknown): SimResponse {
@@ -76,15 +88,35 @@ const HELP = {
     'POST /__sim/fail': '{"status":413|500|502|503|504,"count":1,"path":"/api/..."}',
     'POST /__sim/drop': '{"count":1,"path":"/api/...","afterBytes":100}',
     'POST /__sim/reset': 'online, no latency, no pending faults',
+    'GET /__sim/dataValues': 'stored data values; ?dataElement=&period=&orgUnit=&categoryOptionCombo=&attributeOptionCombo=&includeDeleted=true',
+    'GET /__sim/dataValuePosts': 'each distinct POST /api/dataValueSets body (sha256) with its count',
+    'POST /__sim/clear-data-values': 'forget all stored data values',
+    'POST /__sim/metadata': '{"metadata":{<metadata export>},"replace":false}',
+    'POST /__sim/fail-async-job': '{"afterValues":100,"mode":"error"|"crash","message":"..."}',
+    'POST /__sim/restart-server': 'forget jobs, notifications and summaries, as a DHIS2 restart does',
   },
 };
 
-export function handleControl(method: string, pathname: string, body: Buffer, controls: SimControls): SimResponse {
+function dataValueFilter(query: URLSearchParams): DataValueFilter {
+  const filter: DataValueFilter = {};
+  for (const key of ['dataElement', 'period', 'orgUnit', 'categoryOptionCombo', 'attributeOptionCombo'] as const) {
+    const values = query.getAll(key).flatMap((value) => value.split(','));
+    if (values.length > 0) filter[key] = values;
+  }
+  filter.includeDeleted = query.get('includeDeleted') === 'true';
+  return filter;
+}
+
+export function handleControl(method: string, url: string, body: Buffer, controls: SimControls): SimResponse {
+  const parsedUrl = new URL(url, 'http://sim.invalid');
+  const pathname = parsedUrl.pathname;
   const action = pathname.slice(CONTROL_PREFIX.length).replace(/\/+$/, '') || '/';
   const gets: Record<string, () => SimResponse> = {
     '/': () => answer(200, HELP),
     '/state': () => answer(200, controls.status()),
     '/requests': () => answer(200, controls.requests()),
+    '/dataValues': () => answer(200, controls.dataValues(dataValueFilter(parsedUrl.searchParams))),
+    '/dataValuePosts': () => answer(200, controls.dataValuePosts()),
   };
   const posts: Record<string, Action> = {
     '/offline': withInput(OfflineInput, (input) => controls.setOffline(input.offline, input.mode), controls),
@@ -92,6 +124,10 @@ export function handleControl(method: string, pathname: string, body: Buffer, co
     '/fail': withInput(FailInput, (input) => controls.failNext(input), controls),
     '/drop': withInput(DropInput, (input) => controls.dropNext(input), controls),
     '/reset': withInput(z.strictObject({}), () => controls.reset(), controls),
+    '/clear-data-values': withInput(z.strictObject({}), () => controls.clearDataValues(), controls),
+    '/metadata': withInput(SeedMetadataInput, (input) => controls.seedMetadata(input.metadata, { replace: input.replace ?? false }), controls),
+    '/fail-async-job': withInput(FailAsyncJobInput, (input) => controls.failNextAsyncJob(input), controls),
+    '/restart-server': withInput(z.strictObject({}), () => controls.restartServer(), controls),
   };
   const get = gets[action];
   const post = posts[action];

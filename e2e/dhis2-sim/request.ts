@@ -17,6 +17,8 @@ export interface SimRequest {
   query: URLSearchParams;
   headers: IncomingHttpHeaders;
   body: Buffer;
+  /** The unread request body, for routes that stream it (Route.streamBody); null otherwise. */
+  stream: AsyncIterable<Buffer> | null;
   /** scheme://host:port the client used, as servlet redirects and SystemInfo.contextPath build it. */
   baseUrl: string;
 }
@@ -95,6 +97,7 @@ export function toSimRequest(
     query: parsed.searchParams,
     headers: raw.headers,
     body,
+    stream: null,
     baseUrl: `http://${raw.headers.host ?? fallbackHost}`,
   };
 }

@@ -27,6 +27,8 @@ export interface Route {
   handler: (ctx: RouteContext) => SimResponse | Promise<SimResponse>;
   /** Defaults to `auth`. */
   access?: (req: SimRequest, state: SimState) => Access;
+  /** The handler reads the body from `req.stream` itself (large uploads); `req.body` stays empty. */
+  streamBody?: boolean;
 }
 
 interface CompiledRoute {

@@ -32,7 +32,9 @@ describe('seed file', () => {
     const file = seedFile('seed.json', JSON.stringify(SEED));
     const sim = await startSimulator({ seedFile: file });
     try {
-      expect(sim.state.metadata).toEqual(SEED);
+      expect(sim.state.metadata.list('organisationUnits')).toEqual(SEED.organisationUnits);
+      expect(sim.state.metadata.list('dataSets')).toEqual(SEED.dataSets);
+      expect(sim.state.metadata.exportHeader()).toEqual({ system: SEED.system, date: SEED.date });
       expect(sim.state.seedFile).toBe(file);
       const me = (await getJson(`${sim.url}/api/me?fields=organisationUnits[id,name,level],dataSets,programs`)).body;
       expect(me).toEqual({
@@ -64,17 +66,19 @@ describe('seed file', () => {
     const gz = await startSimulator({ seedFile: seedFile('seed.json.gz', gzipSync(JSON.stringify(SEED))) });
     const bom = await startSimulator({ seedFile: seedFile('bom.json', `\uFEFF${JSON.stringify({ dataElements: [] })}`) });
     try {
-      expect(gz.state.metadata?.['dataSets']).toEqual(SEED.dataSets);
-      expect(bom.state.metadata).toEqual({ dataElements: [] });
+      expect(gz.state.metadata.list('dataSets')).toEqual(SEED.dataSets);
+      expect(bom.state.metadata.list('dataElements')).toEqual([]);
+      expect(bom.state.metadata.isEmpty()).toBe(true);
     } finally {
       await Promise.all([gz.close(), bom.close()]);
     }
   });
 
-  it('without a seed leaves metadata null', async () => {
+  it('without a seed holds only the default category objects', async () => {
     const sim = await startSimulator();
     try {
-      expect(sim.state.metadata).toBeNull();
+      expect(sim.state.metadata.isEmpty()).toBe(true);
+      expect(sim.state.metadata.types()).toEqual(['categories', 'categoryCombos', 'categoryOptionCombos', 'categoryOptions']);
       expect(sim.state.seedFile).toBeNull();
     } finally {
       await sim.close();

@@ -72,15 +72,3 @@ export function metadataObjects(metadata: Metadata | null, type: string): Metada
   const list = metadata?.[type];
   return Array.isArray(list) ? (list as MetadataObject[]) : [];
 }
-
-export function findMetadataObject(metadata: Metadata | null, type: string, id: string): MetadataObject | undefined {
-  return metadataObjects(metadata, type).find((object) => object['id'] === id);
-}
-
-/** Org units without a parent: who a default user is assigned to when the seed brings its own hierarchy. */
-export function rootOrgUnitIds(metadata: Metadata | null): string[] {
-  return metadataObjects(metadata, 'organisationUnits')
-    .filter((unit) => unit['parent'] === undefined || unit['parent'] === null)
-    .map((unit) => unit['id'])
-    .filter((id): id is string => typeof id === 'string');
-}

@@ -2,20 +2,24 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { Socket } from 'node:net';
 import { authenticate, entryPoint } from './auth';
 import { CONTROL_PREFIX, handleControl, type RequestLogEntry, type SimControls, type SimStatus } from './control';
-import { DropInput, FailInput, type FailStatus, LatencyInput, OfflineInput, parseOrThrow } from './control-schemas';
+import { DropInput, FailAsyncJobInput, FailInput, type FailStatus, LatencyInput, OfflineInput, parseOrThrow } from './control-schemas';
+import type { DataValueFilter, StoredDataValue } from './dv-store';
+import type { MetadataExport } from './metadata';
 import { failureResponse, FaultQueue } from './faults';
 import { nonApiResponse } from './login-page';
 import { isApiPath, pathnameOf, stripApiVersion, toSimRequest, header, type SimRequest } from './request';
 import type { SimResponse } from './respond';
 import { Router } from './router';
 import { apiRoutes } from './routes';
-import { createState, type SimState } from './state';
+import { createState, type DataValuePost, seedMetadata, type SimState } from './state';
 import type { SimUser } from './users';
 import { webMessage, webMessageResponse } from './webmessage';
 import { listen, readBody, send, sendTruncated } from './wire';
 
 export type { SimUser } from './users';
-export type { SimState, ApiTokenRecord } from './state';
+export type { SimState, ApiTokenRecord, DataValuePost, AsyncJobFault } from './state';
+export type { StoredDataValue, DataValueFilter } from './dv-store';
+export type { MetadataExport, MetadataObject } from './metadata';
 export type { FailStatus } from './control-schemas';
 export type { RequestLogEntry, SimStatus } from './control';
 export { generatePat, isValidPatChecksum } from './pat';
@@ -52,11 +56,27 @@ export interface Simulator {
   dropNext(opts: { count?: number; path?: string; afterBytes?: number }): void;
   /** Online, no latency, no pending faults. The request log is kept. */
   reset(): void;
+  /** Adds a metadata export (objects with a known id are replaced; `replace` forgets the old metadata first). Default users follow its org units. */
+  seedMetadata(metadata: MetadataExport, options?: { replace?: boolean }): void;
+  /** Stored data values (not soft-deleted ones unless `includeDeleted`), in table order. */
+  dataValues(filter?: DataValueFilter): StoredDataValue[];
+  /** Forgets every stored data value and completeness registration. */
+  clearDataValues(): void;
+  /** Every distinct POST /api/dataValueSets body (by SHA-256) and how often it came. */
+  dataValuePosts(): DataValuePost[];
+  /** The next async data value job fails after `afterValues` values: `error` ends with an ERROR summary, `crash` fails the job without one. */
+  failNextAsyncJob(opts: { afterValues?: number; mode?: 'error' | 'crash'; message?: string }): void;
+  /** A DHIS2 restart: jobs, notifications and summaries are forgotten and running jobs stop. Stored data stays. */
+  restartServer(): void;
+  /** Resolves when no async job is queued or running. */
+  idle(): Promise<void>;
   /** Live log of API requests; clear it with `requests.length = 0`. */
   requests: RequestLogEntry[];
   state: SimState;
   close(): Promise<void>;
 }
+
+const EMPTY_BODY = Buffer.alloc(0);
 
 interface Conditions {
   offline: boolean;
@@ -131,7 +151,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     const method = (req.method ?? 'GET').toUpperCase();
     const pathname = pathnameOf(url);
     if (pathname === CONTROL_PREFIX || pathname.startsWith(`${CONTROL_PREFIX}/`)) {
-      send(res, handleControl(method, pathname, await readBody(req), controls));
+      await send(res, handleControl(method, url, await readBody(req), controls));
       return;
     }
     const api = isApiPath(pathname);
@@ -141,24 +161,30 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
       else hang(req.socket);
       return;
     }
-    const body = await readBody(req);
     if (!api) {
-      send(res, nonApiResponse(method, pathname, `http://${req.headers.host ?? fallbackHost}`, state.profile));
+      await readBody(req);
+      await send(res, nonApiResponse(method, pathname, `http://${req.headers.host ?? fallbackHost}`, state.profile));
       return;
     }
-    const simReq = toSimRequest(req, body, state.profile, fallbackHost);
+    const simReq = toSimRequest(req, EMPTY_BODY, state.profile, fallbackHost);
+    const target = router.match(simReq.method, simReq.routePath);
+    // Routes that stream their body (imports of any size) read it themselves; the rest get it whole.
+    if (target.kind === 'found' && target.route.streamBody) simReq.stream = req;
+    else simReq.body = await readBody(req);
     const fault = faults.take(stripApiVersion(pathname, state.profile).path);
     const { response, user } = fault?.kind === 'fail' ? { response: failureResponse(fault.status, simReq), user: null } : await answerApi(simReq);
     await pause(conditions.latencyMs);
     if (closed) return;
     if (fault?.kind === 'drop') {
       log(method, url, 0, user);
-      if (fault.afterBytes === null) req.socket.destroy();
-      else sendTruncated(res, response, fault.afterBytes);
+      if (fault.afterBytes === null) {
+        if (typeof response.body === 'object' && !Buffer.isBuffer(response.body)) response.body.destroy();
+        req.socket.destroy();
+      } else await sendTruncated(res, response, fault.afterBytes);
       return;
     }
     log(method, url, response.status, user);
-    send(res, response);
+    await send(res, response);
   }
 
   const server = createServer((req, res) => {
@@ -168,7 +194,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
         return;
       }
       const message = error instanceof Error ? error.message : String(error);
-      send(res, webMessageResponse(webMessage(500, message)));
+      void send(res, webMessageResponse(webMessage(500, message)));
     });
   });
   server.on('connection', (socket) => {
@@ -198,6 +224,8 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
       pendingFaults: faults.list(),
       requestCount: requests.length,
       hungRequests: hung.size,
+      pendingAsyncJobFaults: state.asyncJobFaults.map((fault) => ({ ...fault })),
+      dataValueCount: state.dataValues.size,
     }),
     requests: () => requests,
     setOffline(offline, mode = 'reset') {
@@ -221,6 +249,29 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
       conditions.offlineMode = 'reset';
       conditions.latencyMs = 0;
       faults.clear();
+      state.asyncJobFaults.length = 0;
+    },
+    seedMetadata(metadata, options = {}) {
+      seedMetadata(state, metadata, options);
+    },
+    dataValues: (filter = {}) => state.dataValues.query(filter),
+    clearDataValues() {
+      state.dataValues.clear();
+      state.registrations.clear();
+    },
+    dataValuePosts: () => [...state.dataValuePosts.values()],
+    failNextAsyncJob(input) {
+      const valid = parseOrThrow(FailAsyncJobInput, input, 'failNextAsyncJob options');
+      state.asyncJobFaults.push({
+        afterValues: valid.afterValues ?? 0,
+        mode: valid.mode ?? 'error',
+        message:
+          valid.message ?? (valid.mode === 'crash' ? 'Job crashed (injected by dhis2-sim)' : 'Connection to the database was lost (injected by dhis2-sim)'),
+      });
+    },
+    restartServer() {
+      state.tasks.restart();
+      state.startedAt = new Date();
     },
   };
 
@@ -232,11 +283,19 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     failNext: (input) => controls.failNext(input),
     dropNext: (input) => controls.dropNext(input),
     reset: () => controls.reset(),
+    seedMetadata: (metadata, options) => controls.seedMetadata(metadata, options),
+    dataValues: (filter) => controls.dataValues(filter),
+    clearDataValues: () => controls.clearDataValues(),
+    dataValuePosts: () => controls.dataValuePosts(),
+    failNextAsyncJob: (input) => controls.failNextAsyncJob(input),
+    restartServer: () => controls.restartServer(),
+    idle: () => state.tasks.idle(),
     requests,
     state,
     async close() {
       if (closed) return;
       closed = true;
+      state.tasks.restart();
       for (const wait of waits) {
         clearTimeout(wait.timer);
         wait.resolve();

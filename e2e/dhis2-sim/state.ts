@@ -1,5 +1,8 @@
+import { DataValueStore, type Registration } from './dv-store';
+import { type MetadataExport, MetadataStore, refId } from './metadata';
 import { hashPat, isValidPatChecksum, patSpecOf, type PatType } from './pat';
-import { loadSeed, rootOrgUnitIds, type Metadata } from './seed';
+import { loadSeed } from './seed';
+import { TaskManager } from './tasks';
 import { stableUid } from './uid';
 import { DEFAULT_ADMIN_PAT, DEFAULT_ORG_UNIT_ID, defaultUsers, type SimUser, SimUserSchema } from './users';
 import { DEFAULT_VERSION, versionProfile, type VersionProfile } from './version';
@@ -13,9 +16,37 @@ export interface ApiTokenRecord {
   expire: number;
 }
 
+/** One POST /api/dataValueSets as the server received it: which payload (by hash) and how often. */
+export interface DataValuePost {
+  /** SHA-256 of the raw request body. */
+  sha256: string;
+  /** How many times this exact body was posted. */
+  count: number;
+  bytes: number;
+  contentType: string;
+  async: boolean;
+  dryRun: boolean;
+  /** HTTP status of each answer, 0 while an async job has not reported back or the import is still running. */
+  statuses: number[];
+  /** Values the import read from the body (of the last post). */
+  values: number;
+  firstAt: string;
+  lastAt: string;
+}
+
+/** A pending fault for the next async data value job. */
+export interface AsyncJobFault {
+  /** Values processed before the job fails. */
+  afterValues: number;
+  /** `error`: the import fails with an ERROR summary ("The import process failed: <message>"); `crash`: the job itself fails, no summary. */
+  mode: 'error' | 'crash';
+  message: string;
+}
+
 /**
- * Everything the simulated server knows. Later features (data values, async tasks) add their own
- * fields here, so handlers keep getting one object.
+ * Everything the simulated server knows, so handlers keep getting one object. Metadata, data values
+ * and registrations are the "database" and survive a simulated restart; tasks are in memory in DHIS2
+ * and do not.
  */
 export interface SimState {
   profile: VersionProfile;
@@ -26,9 +57,16 @@ export interface SimState {
   users: Map<string, SimUser>;
   /** Keyed by SHA-256 of the plaintext token, as DHIS2 stores them. */
   tokens: Map<string, ApiTokenRecord>;
-  /** The parsed seed file, or null without one. */
-  metadata: Metadata | null;
+  /** The seeded metadata, indexed; empty apart from DHIS2's default category objects without a seed. */
+  metadata: MetadataStore;
   seedFile: string | null;
+  /** Usernames of the default users whose org units follow the seed. */
+  seedAssignedUsers: Set<string>;
+  dataValues: DataValueStore;
+  registrations: Map<string, Registration>;
+  tasks: TaskManager;
+  dataValuePosts: Map<string, DataValuePost>;
+  asyncJobFaults: AsyncJobFault[];
 }
 
 export const SIM_SYSTEM_ID = '3f6c0e3a-5d4b-4c1e-9a7f-2b8d6e1c4a90';
@@ -62,14 +100,54 @@ export function addToken(state: SimState, token: string, username: string, expir
   return record;
 }
 
+function refIds(value: unknown): string[] {
+  return Array.isArray(value) ? value.map(refId).filter((id): id is string => id !== null) : [];
+}
+
+/**
+ * Default users work on the seed: a seed `users` entry with their username gives their org units, or
+ * else they get the seed's root org units. Users passed in options keep what they were given.
+ */
+export function assignSeedOrgUnits(state: SimState): void {
+  const roots = state.metadata.rootOrgUnits();
+  for (const username of state.seedAssignedUsers) {
+    const user = state.users.get(username);
+    if (!user) continue;
+    const seeded = state.metadata.seedUser(username);
+    const capture = refIds(seeded?.['organisationUnits']);
+    if (capture.length > 0) {
+      user.organisationUnits = capture;
+      const view = refIds(seeded?.['dataViewOrganisationUnits']);
+      if (view.length > 0) user.dataViewOrganisationUnits = view;
+      else delete user.dataViewOrganisationUnits;
+    } else if (roots.length > 0) {
+      user.organisationUnits = roots;
+      delete user.dataViewOrganisationUnits;
+    }
+  }
+}
+
+/** Adds a metadata export to the state (replacing objects with the same id, or everything with `replace`). */
+export function seedMetadata(state: SimState, exported: MetadataExport, options: { replace?: boolean } = {}): void {
+  state.metadata.load(exported, options);
+  assignSeedOrgUnits(state);
+}
+
 /** Users and tokens given in options come on top of the defaults; a user with a default's username replaces it. */
 export async function createState(options: StateOptions = {}): Promise<SimState> {
   const profile = versionProfile(options.version ?? DEFAULT_VERSION);
-  const metadata = options.seedFile === undefined ? null : await loadSeed(options.seedFile);
-  const roots = rootOrgUnitIds(metadata);
+  const seed = options.seedFile === undefined ? null : await loadSeed(options.seedFile);
+  const metadata = new MetadataStore(seed);
   const users = new Map<string, SimUser>();
-  for (const user of defaultUsers(roots.length > 0 ? roots : [DEFAULT_ORG_UNIT_ID])) users.set(user.username, user);
-  for (const user of options.users ?? []) users.set(user.username, checkedUser(user));
+  const seedAssignedUsers = new Set<string>();
+  for (const user of defaultUsers([DEFAULT_ORG_UNIT_ID])) {
+    users.set(user.username, user);
+    seedAssignedUsers.add(user.username);
+  }
+  for (const user of options.users ?? []) {
+    users.set(user.username, checkedUser(user));
+    seedAssignedUsers.delete(user.username);
+  }
 
   const state: SimState = {
     profile,
@@ -80,7 +158,14 @@ export async function createState(options: StateOptions = {}): Promise<SimState>
     tokens: new Map(),
     metadata,
     seedFile: options.seedFile ?? null,
+    seedAssignedUsers,
+    dataValues: new DataValueStore(),
+    registrations: new Map(),
+    tasks: new TaskManager(),
+    dataValuePosts: new Map(),
+    asyncJobFaults: [],
   };
+  assignSeedOrgUnits(state);
   if (users.has('admin')) addToken(state, DEFAULT_ADMIN_PAT, 'admin');
   for (const [token, username] of Object.entries(options.tokens ?? {})) addToken(state, token, username);
   return state;

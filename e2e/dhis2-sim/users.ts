@@ -8,7 +8,10 @@ export interface SimUser {
   surname: string;
   id: string;
   authorities: string[];
+  /** Data capture org units: imports must be at or below one of them (E7617). */
   organisationUnits: string[];
+  /** Data view org units (exports, E2012); absent means the capture ones, as DHIS2 falls back to them. */
+  dataViewOrganisationUnits?: string[];
   disabled?: boolean;
   /** DHIS2's temporary lockout after too many failed logins: every login is refused with "Account locked". */
   locked?: boolean;
@@ -23,6 +26,7 @@ export const SimUserSchema = z.object({
   id: z.string().regex(UID_REGEX, 'id must be a DHIS2 UID: a letter then 10 letters or digits'),
   authorities: z.array(z.string()),
   organisationUnits: z.array(z.string().regex(UID_REGEX, 'organisation unit ids must be DHIS2 UIDs')),
+  dataViewOrganisationUnits: z.array(z.string().regex(UID_REGEX, 'organisation unit ids must be DHIS2 UIDs')).optional(),
   disabled: z.boolean().optional(),
   locked: z.boolean().optional(),
   email: z.string().optional(),
@@ -88,6 +92,11 @@ export function defaultUsers(orgUnits: readonly string[]): SimUser[] {
 
 export function isSuperuser(user: SimUser): boolean {
   return user.authorities.includes('ALL');
+}
+
+/** User.getDataViewOrganisationUnitsWithFallback. */
+export function dataViewOrgUnits(user: SimUser): string[] {
+  return user.dataViewOrganisationUnits && user.dataViewOrganisationUnits.length > 0 ? user.dataViewOrganisationUnits : user.organisationUnits;
 }
 
 /** User.isAuthorized: ALL grants everything. */

@@ -1,6 +1,9 @@
 import type { Route } from '../router';
+import { dataValueRoutes } from './datavalues';
 import { meRoutes } from './me';
+import { metadataRoutes } from './metadata';
 import { systemRoutes } from './system';
+import { taskRoutes } from './tasks';
 
 /** Every /api route; a new area adds its file here. */
-export const apiRoutes: readonly Route[] = [...systemRoutes, ...meRoutes];
+export const apiRoutes: readonly Route[] = [...systemRoutes, ...taskRoutes, ...meRoutes, ...metadataRoutes, ...dataValueRoutes];

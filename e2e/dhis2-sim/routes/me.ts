@@ -2,7 +2,7 @@ import { dhis2Date } from '../dates';
 import { filterFields, identifiable } from '../fields';
 import { json, NO_STORE, type SimResponse } from '../respond';
 import type { Route, RouteContext } from '../router';
-import { findMetadataObject, metadataObjects } from '../seed';
+import { viewOf } from '../metadata-view';
 import type { SimState } from '../state';
 import { stableUid } from '../uid';
 import { hasAuthority, isSuperuser, type SimUser } from '../users';
@@ -27,9 +27,9 @@ function currentUser(ctx: RouteContext): SimUser {
 
 /** An org unit as the seed describes it, or just its id without a seed. */
 function orgUnitRef(state: SimState, id: string): Record<string, unknown> {
-  const seeded = findMetadataObject(state.metadata, 'organisationUnits', id);
+  const seeded = state.metadata.get('organisationUnits', id);
   if (!seeded) return identifiable({ id });
-  return identifiable({ ...seeded, displayName: seeded['displayName'] ?? seeded['name'] });
+  return identifiable(viewOf(state.metadata, 'organisationUnits', seeded));
 }
 
 function roleRef(user: SimUser): Record<string, unknown> {
@@ -46,7 +46,8 @@ function selfAccess(user: SimUser): Record<string, boolean> {
 }
 
 function idsOf(state: SimState, type: string): string[] {
-  return metadataObjects(state.metadata, type)
+  return state.metadata
+    .list(type)
     .map((object) => object['id'])
     .filter((id): id is string => typeof id === 'string');
 }
@@ -54,6 +55,7 @@ function idsOf(state: SimState, type: string): string[] {
 /** MeDto.java, properties in declaration order; nulls are dropped on output. */
 function meDto(state: SimState, user: SimUser): Record<string, unknown> {
   const units = () => user.organisationUnits.map((id) => orgUnitRef(state, id));
+  const viewUnits = () => (user.dataViewOrganisationUnits ?? user.organisationUnits).map((id) => orgUnitRef(state, id));
   const access = selfAccess(user);
   const fullName = `${user.firstName} ${user.surname}`;
   const superuser = isSuperuser(user);
@@ -67,7 +69,7 @@ function meDto(state: SimState, user: SimUser): Record<string, unknown> {
     firstName: user.firstName,
     created: ACCOUNT_CREATED,
     lastUpdated: ACCOUNT_CREATED,
-    dataViewOrganisationUnits: units(),
+    dataViewOrganisationUnits: viewUnits(),
     favorites: [],
     userGroups: [],
     translations: [],

@@ -9,7 +9,7 @@ import { isSuperuser } from '../users';
 import { webMessage, webMessageResponse } from '../webmessage';
 
 // Fixed so that clients comparing builds see one server.
-const REVISION = 'a1b2c3d';
+export const REVISION = 'a1b2c3d';
 const BUILD_TIME = '2024-11-20T10:00:00.000';
 const ANALYTICS_RUNTIME_MS = 97_977;
 
