@@ -1,0 +1,200 @@
+import type { PlacedOrgUnit } from '../../metadata';
+import type { DataElement, DataSet } from '../../metadata/model';
+import type { Period } from '../../periods';
+import type { DataValueRecord } from '../types';
+import type { FoundConflict } from './conflict-log';
+import type { ImportRun } from './import-run';
+import { javaIsBlank, trimToNull } from './java-text';
+import { FILE_VALUE_TYPES, VALUE_TYPES, isValidOption, normalizeBoolean, valueTypeError } from './value-types';
+
+/** One value as DHIS2's DataValueContext has it: the raw entry plus the objects its identifiers resolved to. */
+export interface ValueContext {
+  record: DataValueRecord;
+  /** DHIS2's index of the value (its position among the values the server reads). */
+  index: number;
+  dataElement: DataElement | null;
+  period: Period | null;
+  orgUnit: PlacedOrgUnit | null;
+  categoryOptionCombo: string | null;
+  attributeOptionCombo: string | null;
+}
+
+type Check = (run: ImportRun, value: ValueContext) => FoundConflict[] | null;
+
+const one = (code: FoundConflict['code'], ...args: (string | null)[]): FoundConflict[] => [{ code, args }];
+
+/*
+ * The per-value checks in the order DataValueSetImportValidator.init registers them (2.41). The first one
+ * that finds something decides (skipDataValue); a check may find several conflicts at once (one per data
+ * set). Checks that need what offline metadata cannot know (sharing, approvals, lock exceptions, stored
+ * file resources) are left out and listed as unchecked by the caller. Messages use the identifiers as the
+ * value wrote them, as DHIS2 does, even where the set-level period, org unit or option combo replaced them.
+ */
+const CHECKS: readonly Check[] = [
+  // E7610–E7613
+  (_run, v) => (v.dataElement ? null : one('E7610', v.record.dataElement)),
+  (_run, v) => (v.period ? null : one('E7611', v.record.period)),
+  (_run, v) => (v.orgUnit ? null : one('E7612', v.record.orgUnit)),
+  (_run, v) => (v.categoryOptionCombo === null && trimToNull(v.record.categoryOptionCombo) !== null ? one('E7613', v.record.categoryOptionCombo) : null),
+  // E7614 (category option sharing) cannot be checked offline.
+  (_run, v) => (v.attributeOptionCombo === null && trimToNull(v.record.attributeOptionCombo) !== null ? one('E7615', v.record.attributeOptionCombo) : null),
+  // E7616 (category option sharing) cannot be checked offline.
+  (run, v) => {
+    const user = run.index.user;
+    if (!user) return null;
+    return run.index.inCaptureHierarchy(v.orgUnit!.id) ? null : one('E7617', v.record.orgUnit, user.id);
+  },
+  (run, v) =>
+    v.record.value === null && v.record.comment === null && v.record.deleted !== true && run.strategy !== 'DELETE' ? one('E7618', v.record.dataElement) : null,
+  (run, v) => {
+    const element = v.dataElement!;
+    const valueType = element.valueType;
+    if (valueType === null || !VALUE_TYPES.has(valueType)) {
+      run.notices.add(
+        'unknown-value-type',
+        `Data element ${element.id} has ${valueType === null ? 'no value type in the offline metadata' : `value type ${valueType}, unknown to DHIS2 2.41`}: its values were not checked against a type.`,
+        v.index,
+        v.record.line,
+      );
+      return null;
+    }
+    const error = valueTypeError(normalizeBoolean(v.record.value, valueType), valueType, element.optionSet !== null, run.calendar);
+    return error ? one('E7619', v.record.dataElement, error) : null;
+  },
+  (_run, v) => (!javaIsBlank(v.record.comment) && v.record.comment!.length > 50_000 ? one('E7620', 'comment_length_greater_than_max_length') : null),
+  (run, v) => {
+    const element = v.dataElement!;
+    if (element.optionSet === null) return null;
+    if (!run.index.optionSet(element.optionSet)) {
+      run.notices.add(
+        'metadata-gap',
+        `Option set ${element.optionSet} of data element ${element.id} is not in the offline metadata: options not checked.`,
+        v.index,
+        v.record.line,
+      );
+      return null;
+    }
+    if (v.record.value === null) {
+      run.notices.add(
+        'import-would-fail',
+        'A value without value (deleted, or strategy DELETE) for a data element with an option set: DHIS2 2.41.0–2.41.3 report it as not a valid option (E7621, as predicted here); 2.41.4 and later fail the whole import ("The import process failed: null").',
+        v.index,
+        v.record.line,
+      );
+    }
+    const multiText = element.valueType === 'MULTI_TEXT';
+    return isValidOption(v.record.value, multiText, (code) => run.index.optionByCode(element.optionSet!, code) !== undefined)
+      ? null
+      : one('E7621', v.record.dataElement);
+  },
+  // E7630/E7631, or the default option combo in their place.
+  (run, v) => {
+    if (v.categoryOptionCombo !== null) return null;
+    if (run.options.requireCategoryOptionCombo) return one('E7630');
+    v.categoryOptionCombo = run.index.defaultCategoryOptionCombo;
+    return null;
+  },
+  (run, v) => {
+    if (v.attributeOptionCombo !== null) return null;
+    if (run.options.requireAttributeOptionCombo) return one('E7631');
+    v.attributeOptionCombo = run.index.defaultCategoryOptionCombo;
+    return null;
+  },
+  (run, v) => {
+    if (!run.options.strictPeriods) return null;
+    const types = new Set(run.dataSetsOf(v.dataElement!).map((ds) => ds.periodType));
+    return types.has(v.period!.type) ? null : one('E7632', v.record.period, v.record.dataElement);
+  },
+  (run, v) => {
+    if (!run.options.strictDataElements) return null;
+    const element = v.dataElement!;
+    const targets = run.dataSet ? [run.dataSet] : run.dataSetsOf(element);
+    return targets.some((ds) => run.index.dataSetHasElement(ds.id, element.id))
+      ? null
+      : one('E7633', v.record.dataElement, targets.map((ds) => ds.id).join(','));
+  },
+  (run, v) => {
+    if (!run.options.strictCategoryOptionCombos) return null;
+    const element = v.dataElement!;
+    const combos = new Set([element.categoryCombo ?? run.defaultCategoryCombo]);
+    for (const ds of run.dataSetsOf(element)) {
+      const override = ds.dataSetElements.find((dse) => dse.dataElement === element.id)?.categoryCombo;
+      if (override) combos.add(override);
+    }
+    const coc = v.categoryOptionCombo;
+    return coc !== null && [...combos].some((combo) => combo !== null && run.index.comboHasOptionCombo(combo, coc))
+      ? null
+      : one('E7634', v.record.categoryOptionCombo, v.record.dataElement);
+  },
+  (run, v) => {
+    if (!run.options.strictAttributeOptionCombos) return null;
+    const aoc = v.attributeOptionCombo;
+    const allowed = run.dataSetsOf(v.dataElement!).some((ds) => {
+      const combo = run.dataSetCombo(ds);
+      return aoc !== null && combo !== null && run.index.comboHasOptionCombo(combo, aoc);
+    });
+    return allowed ? null : one('E7635', v.record.attributeOptionCombo, v.record.dataElement);
+  },
+  (run, v) => {
+    if (!run.options.strictOrganisationUnits) return null;
+    const assigned = run.dataSetsOf(v.dataElement!).some((ds) => run.index.dataSetHasOrgUnit(ds.id, v.orgUnit!.id));
+    return assigned ? null : one('E7636', v.record.orgUnit, v.record.dataElement);
+  },
+  (_run, v) => (!javaIsBlank(v.record.storedBy) && v.record.storedBy!.length > 255 ? one('E7637', 'stored_by_length_greater_than_max_length') : null),
+  (run, v) => {
+    const aoc = v.attributeOptionCombo;
+    const period = v.period!;
+    if (aoc === null || run.calendar.problem) return null;
+    const { start, end } = run.attributeOptionComboDates(aoc);
+    return (start !== null && start > period.endDate) || (end !== null && end < period.startDate)
+      ? one('E7638', v.record.period, v.record.attributeOptionCombo)
+      : null;
+  },
+  (run, v) => {
+    const aoc = v.attributeOptionCombo;
+    if (aoc === null) return null;
+    const units = run.attributeOptionComboOrgUnits(aoc);
+    return units === null || run.index.isWithinAny(v.orgUnit!.id, units) ? null : one('E7639', v.record.orgUnit, v.record.attributeOptionCombo);
+  },
+  (run, v) => forTargetDataSets(run, v, run.options.strictDataSetLocking, (ds) => (run.isLocked(ds, v.period!) ? one('E7640', v.record.period, ds.id) : null)),
+  (run, v) =>
+    forTargetDataSets(run, v, true, (ds) => {
+      const latest = run.latestOpenFuturePeriod(ds);
+      return run.calendar.isIso && latest && v.period!.endDate > latest.endDate ? one('E7641', v.record.period, v.record.dataElement, ds.id, latest.id) : null;
+    }),
+  // E7642 (approvals) cannot be checked offline.
+  (run, v) =>
+    forTargetDataSets(run, v, run.options.strictDataSetInputPeriods, (ds) => (run.inputAllowed(ds, v.period!) ? null : one('E7643', v.record.period, ds.id))),
+  (run, v) => (run.elementInputAllowed(v.dataElement!, v.period!) ? null : one('E7644', v.record.period)),
+  // E7645 (a stored file for a deleted FILE_RESOURCE value) cannot be checked offline.
+];
+
+/**
+ * checkDataValueTargetDataSets: a value passes when one of its target data sets passes, unless strict,
+ * when every data set's conflicts count. Without target data sets there is nothing to check.
+ */
+function forTargetDataSets(run: ImportRun, v: ValueContext, strict: boolean, check: (dataSet: DataSet) => FoundConflict[] | null): FoundConflict[] | null {
+  const aoc = v.attributeOptionCombo;
+  if (aoc === null) return null;
+  const staged: FoundConflict[] = [];
+  for (const dataSet of run.targetDataSets(v.dataElement!, v.orgUnit!.id, aoc)) {
+    const found = check(dataSet);
+    if (!found) {
+      if (!strict) return null;
+    } else staged.push(...found);
+  }
+  return staged.length > 0 ? staged : null;
+}
+
+/** skipDataValue: the conflicts of the first check that finds any, or null when the value passes them all. */
+export function checkValue(run: ImportRun, value: ValueContext): FoundConflict[] | null {
+  for (const check of CHECKS) {
+    const found = check(run, value);
+    if (found) return found;
+  }
+  return null;
+}
+
+export function isFileType(element: DataElement | null): boolean {
+  return element?.valueType !== null && element?.valueType !== undefined && FILE_VALUE_TYPES.has(element.valueType);
+}
