@@ -23,6 +23,8 @@ import { MetadataStore } from './metadata/store';
 import { MetadataService } from './metadata/service';
 import { createSyncMetadataJob } from './metadata/sync';
 import { exportDataJob } from './jobs/export-data';
+import { importDataJob } from './jobs/import-data';
+import { checkDataFile } from './datavalues/check-file';
 
 export interface CoreOptions {
   dataDir: string;
@@ -98,6 +100,7 @@ export function createCore(options: CoreOptions): Core {
   const metadataStore = new MetadataStore(db);
   const metadata = new MetadataService({ store: metadataStore, servers, files, jobs, runner: jobRunner, bus });
   registry.register(exportDataJob);
+  registry.register(importDataJob({ indexFor: (serverId) => metadata.indexFor(serverId), check: checkDataFile }));
   registry.register(createSyncMetadataJob({ store: metadataStore, onSwapped: (serverId, snapshot) => metadata.announce(serverId, snapshot) }));
 
   const core: Core = {

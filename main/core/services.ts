@@ -5,6 +5,7 @@ import { AppError, notFound } from './errors';
 import { basename } from 'node:path';
 import { ImportDataParams } from '../../shared/data-import';
 import { inspectDataFile } from './datavalues/inspect';
+import { checkDataFile } from './datavalues/check-file';
 import { listMetadata } from './metadata/list';
 
 export type Handlers = { [M in MethodName]: (input: MethodParsedInput<M>) => Promise<MethodOutput<M>> | MethodOutput<M> };
@@ -77,7 +78,14 @@ export function createHandlers(core: Core, env: { mode: 'desktop' | 'browser'; a
 
     'datavalues.inspect': (input) =>
       inspectDataFile(
-        { pathOf: (sha) => files.pathOf(sha), has: (sha) => files.has(sha), validate: async () => null },
+        {
+          pathOf: (sha) => files.pathOf(sha),
+          has: (sha) => files.has(sha),
+          validate: async (opened, params) => {
+            const index = core.metadata.indexFor(input.serverId ?? null);
+            return index ? (await checkDataFile(opened, params, index, input.file.name)).validation : null;
+          },
+        },
         input.file,
         ImportDataParams.parse(input.params),
       ),

@@ -1,3 +1,4 @@
+import type { Component } from 'vue';
 import { createRouter, createWebHashHistory, type RouteRecordRaw } from 'vue-router';
 import { FORM_PAGES, JOB_OVERVIEW_PAGE, SERVERS_PAGE, SETTINGS_PAGE, type AppPage } from '@/lib/pages';
 import HomePage from '@/pages/HomePage.vue';
@@ -7,6 +8,17 @@ declare module 'vue-router' {
   interface RouteMeta {
     title?: string;
   }
+}
+
+/** Form pages that exist, by page name; the others show the "not available yet" notice. */
+const FORM_COMPONENTS: Partial<Record<string, () => Promise<Component>>> = {
+  'import-data': () => import('@/pages/DataImportPage.vue'),
+};
+
+function formRoute(page: AppPage): RouteRecordRaw {
+  const component = page.formBuilt ? FORM_COMPONENTS[page.name] : undefined;
+  if (component) return { path: page.path, name: page.name, component, meta: { title: page.title } };
+  return notBuiltYet(page);
 }
 
 function notBuiltYet(page: AppPage): RouteRecordRaw {
@@ -21,7 +33,7 @@ function notBuiltYet(page: AppPage): RouteRecordRaw {
 
 const routes: RouteRecordRaw[] = [
   { path: '/', name: 'home', component: HomePage, meta: { title: 'Home' } },
-  ...FORM_PAGES.map(notBuiltYet),
+  ...FORM_PAGES.map(formRoute),
   {
     path: JOB_OVERVIEW_PAGE.path,
     name: JOB_OVERVIEW_PAGE.name,

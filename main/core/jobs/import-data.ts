@@ -18,7 +18,7 @@ export interface CheckedFile {
 
 export interface ImportDataDeps {
   indexFor(serverId: string | null): MetadataIndex | null;
-  check(opened: OpenedDataFile, params: ImportDataParams, index: MetadataIndex): Promise<CheckedFile>;
+  check(opened: OpenedDataFile, params: ImportDataParams, index: MetadataIndex, fileName: string): Promise<CheckedFile>;
 }
 
 export interface ImportDataResult {
@@ -57,7 +57,7 @@ export function importDataJob(deps: ImportDataDeps): JobPlugin<ImportDataParams>
         for await (const record of opened.source.values()) yield applyHeader(record, header);
       };
       if (index) {
-        const checked = await deps.check(opened, params, index);
+        const checked = await deps.check(opened, params, index, file.ref.name);
         validation = checked.validation;
         const c = validation.summary.importCount;
         ctx.log(
@@ -70,11 +70,18 @@ export function importDataJob(deps: ImportDataDeps): JobPlugin<ImportDataParams>
         ctx.log('warn', 'No offline metadata for this server: the values go unchecked, and the server checks them.');
       }
 
+      // The server names values by their position in what it received; number them so, keeping each file line.
+      const unnumbered = records;
+      const sent = async function* () {
+        let position = 0;
+        for await (const record of unnumbered()) yield { ...record, index: position++ };
+      };
+
       ctx.setPhase('uploading');
       const client = await ctx.server();
       const result = await flushDataValues({
         client,
-        records,
+        records: sent,
         params: { ...sendParams(params, header, index !== null), ...(params.dataSet ? { dataSet: params.dataSet } : {}) },
         set: { dataSet: header.dataSet ?? params.dataSet ?? null, completeDate: header.completeDate },
         chunkSize: params.chunkSize,
@@ -87,7 +94,7 @@ export function importDataJob(deps: ImportDataDeps): JobPlugin<ImportDataParams>
       if (result.resentChunks > 0) {
         ctx.log('warn', `${result.resentChunks} part(s) were sent again after an interruption; values the server already had count as ignored.`);
       }
-      const server = await attachLines(result.summary, () => opened.source.values());
+      const server = await attachLines(result.summary, sent);
       const c = server.importCount;
       ctx.log(
         'info',

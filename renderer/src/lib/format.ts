@@ -45,6 +45,11 @@ export function formatNumber(value: number): string {
   return numberFormat.format(value);
 }
 
+/** "1 value" / "11,312 values": like plural, with the number grouped the way the user reads numbers. */
+export function countOf(count: number, one: string, many: string): string {
+  return `${numberFormat.format(count)} ${count === 1 ? one : many}`;
+}
+
 /** "1 job" / "2 jobs": every count on screen goes through here. */
 export function plural(count: number, one: string, many: string): string {
   return `${count} ${count === 1 ? one : many}`;

@@ -57,7 +57,7 @@ export const IMPORT_PAGES: readonly AppPage[] = [
     description: 'Import data values using JSON, CSV, DXF2, ADX, or PDF format.',
     icon: mdiTable,
     jobType: 'import-data',
-    formBuilt: false,
+    formBuilt: true,
   },
   {
     name: 'import-event',

@@ -305,6 +305,14 @@ export const useJobsStore = defineStore('jobs', () => {
     return job;
   }
 
+  /**
+   * Keeps one job up to date by events even outside the loaded list and after it finishes (the
+   * live set drops finished jobs): a form following the job it just queued.
+   */
+  function keep(job: Job) {
+    if (!extra.value[job.id]) extra.value = { ...extra.value, [job.id]: find(job.id) ?? job };
+  }
+
   return {
     items,
     total,
@@ -336,5 +344,6 @@ export const useJobsStore = defineStore('jobs', () => {
     retry,
     recreate,
     create,
+    keep,
   };
 });

@@ -1,4 +1,4 @@
-import type { MetadataStatus } from '@shared/contract';
+import type { MetadataStatus, MethodInput, MethodOutput } from '@shared/contract';
 import type { FileRef, Job } from '@shared/jobs';
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
@@ -98,5 +98,10 @@ export const useMetadataStore = defineStore('metadata', () => {
     }
   }
 
-  return { statuses, loaded, loadingFile, error, current, pendingSync, init, refresh, sync, loadBrowserFile, pickAndLoad };
+  /** Names and ids for pickers (data sets, unique attributes, org units); empty without offline metadata. Throws to the caller. */
+  async function list(input: MethodInput<'metadata.list'>): Promise<MethodOutput<'metadata.list'>> {
+    return api.call('metadata.list', input);
+  }
+
+  return { statuses, loaded, loadingFile, error, current, pendingSync, init, refresh, sync, loadBrowserFile, pickAndLoad, list };
 });

@@ -1,0 +1,147 @@
+import { OfflineValidation } from '@shared/data-import';
+import { ImportSummary, type ImportConflict } from '@shared/import-summary';
+import { z } from 'zod';
+import { explainConflict } from './conflict-explanations';
+
+/** Group key for conflicts the server sent without an error code. */
+export const NO_CODE = '';
+
+export interface ConflictGroup {
+  code: string;
+  explanation: string;
+  conflicts: ImportConflict[];
+  /** Values affected across the group, when the server said. */
+  values: number;
+}
+
+/** How many values a conflict covers: its indexes (or lines); one when the server does not say. */
+export function conflictValueCount(conflict: ImportConflict): number {
+  return conflict.indexes?.length || conflict.lines?.length || 1;
+}
+
+/** File lines worth showing: PDF and other line-less formats report 0. */
+export function conflictLines(conflict: ImportConflict): number[] {
+  return (conflict.lines ?? []).filter((line) => line > 0);
+}
+
+/** Groups by error code, in code order, with uncoded conflicts last. */
+export function groupConflicts(conflicts: readonly ImportConflict[]): ConflictGroup[] {
+  const byCode = new Map<string, ImportConflict[]>();
+  for (const conflict of conflicts) {
+    const code = conflict.errorCode ?? NO_CODE;
+    const list = byCode.get(code);
+    if (list) list.push(conflict);
+    else byCode.set(code, [conflict]);
+  }
+  return [...byCode.entries()]
+    .sort(([a], [b]) => (a === NO_CODE ? 1 : b === NO_CODE ? -1 : a.localeCompare(b)))
+    .map(([code, list]) => ({
+      code,
+      explanation: explainConflict(code || null),
+      conflicts: list,
+      values: list.reduce((sum, conflict) => sum + conflictValueCount(conflict), 0),
+    }));
+}
+
+/** The object(s) a conflict is about: DHIS2 2.38+ name them in `objects`, older versions in `object`. */
+export function conflictObjectText(conflict: ImportConflict): string {
+  const objects = conflict.objects ?? {};
+  const named = Object.entries(objects).map(([key, value]) => `${key}: ${value}`);
+  if (conflict.object && !Object.values(objects).includes(conflict.object)) named.unshift(conflict.object);
+  return named.join(', ');
+}
+
+/** Everything a search may match: code, explanation, message, object(s), property, lines. */
+export function conflictSearchText(conflict: ImportConflict): string {
+  return [
+    conflict.errorCode ?? '',
+    explainConflict(conflict.errorCode),
+    conflict.value,
+    conflictObjectText(conflict),
+    conflict.property ?? '',
+    conflictLines(conflict).join(' '),
+  ]
+    .join('\n')
+    .toLowerCase();
+}
+
+/** RFC 4180: quote when needed, double the quotes inside. */
+export function csvField(value: string | number | null | undefined): string {
+  const text = value === null || value === undefined ? '' : String(value);
+  return /[",\r\n]/.test(text) || text !== text.trim() ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+export const CONFLICT_CSV_COLUMNS = ['errorCode', 'explanation', 'object', 'property', 'message', 'lines', 'indexes'] as const;
+
+/**
+ * One row per conflict. Lines and indexes are space-separated inside their cell. Starts with a
+ * byte order mark so spreadsheet programs read names with accents correctly.
+ */
+export function conflictsToCsv(conflicts: readonly ImportConflict[]): string {
+  const rows = [CONFLICT_CSV_COLUMNS.join(',')];
+  for (const conflict of conflicts) {
+    rows.push(
+      [
+        conflict.errorCode ?? '',
+        explainConflict(conflict.errorCode),
+        conflictObjectText(conflict),
+        conflict.property ?? '',
+        conflict.value,
+        conflictLines(conflict).join(' '),
+        (conflict.indexes ?? []).join(' '),
+      ]
+        .map(csvField)
+        .join(','),
+    );
+  }
+  return `\uFEFF${rows.join('\r\n')}\r\n`;
+}
+
+/** Saves text as a file through the browser's own download (no network, no main process). */
+export function downloadText(text: string, fileName: string, type = 'text/csv;charset=utf-8'): void {
+  const url = URL.createObjectURL(new Blob([text], { type }));
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = fileName;
+  link.style.display = 'none';
+  document.body.append(link);
+  link.click();
+  link.remove();
+  // Some browsers read the blob after click() returns.
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+/**
+ * The result an import-data job stores: `{ server, validation, chunks, resentChunks, dryRun }`.
+ * Checked, never assumed: results of older versions or other job types fall back to raw JSON.
+ */
+const ImportJobResultShape = z.looseObject({
+  server: ImportSummary,
+  validation: z.unknown().optional(),
+  chunks: z.number().int().nonnegative().optional(),
+  resentChunks: z.number().int().nonnegative().optional(),
+  dryRun: z.boolean().optional(),
+});
+
+export interface ImportJobResult {
+  server: ImportSummary;
+  /** The offline check made before sending; null when there was no metadata or it could not be read. */
+  validation: OfflineValidation | null;
+  chunks: number | null;
+  resentChunks: number | null;
+  dryRun: boolean | null;
+}
+
+export function parseImportJobResult(result: unknown): ImportJobResult | null {
+  const parsed = ImportJobResultShape.safeParse(result);
+  if (!parsed.success) return null;
+  // A malformed offline check must not hide the server's summary.
+  const validation = OfflineValidation.safeParse(parsed.data.validation);
+  return {
+    server: parsed.data.server,
+    validation: validation.success ? validation.data : null,
+    chunks: parsed.data.chunks ?? null,
+    resentChunks: parsed.data.resentChunks ?? null,
+    dryRun: parsed.data.dryRun ?? null,
+  };
+}
