@@ -9,6 +9,7 @@ import { metadataCommand, METADATA_HELP } from './commands/metadata';
 import { importCommand, IMPORT_HELP } from './commands/import';
 import { flushCommand, FLUSH_HELP } from './commands/flush';
 import { exportCommand, EXPORT_HELP } from './commands/export';
+import { validateCommand, VALIDATE_HELP } from './commands/validate';
 
 const HELP = `dhis2-ie ${APP_VERSION}: DHIS2 Import/Export that works offline.
 
@@ -19,6 +20,8 @@ ${SERVER_HELP}
 ${JOBS_HELP}
 
 ${METADATA_HELP}
+
+${VALIDATE_HELP}
 
 ${IMPORT_HELP}
 
@@ -41,6 +44,7 @@ export async function runCli(argv: string[], output: Output = processOutput, ren
     import: importCommand,
     flush: flushCommand,
     export: exportCommand,
+    validate: validateCommand,
   };
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {

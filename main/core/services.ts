@@ -82,7 +82,7 @@ export function createHandlers(core: Core, env: { mode: 'desktop' | 'browser'; a
           pathOf: (sha) => files.pathOf(sha),
           has: (sha) => files.has(sha),
           validate: async (opened, params) => {
-            const index = core.metadata.indexFor(input.serverId ?? null);
+            const index = core.metadata.indexFor(input.serverId);
             return index ? (await checkDataFile(opened, params, index, input.file.name)).validation : null;
           },
         },
