@@ -1,21 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from './index';
-import type { Output } from './output';
+import { captureOutput as capture } from './capture-output';
 import { tempDir } from '../core/test/helpers';
-
-function capture(): Output & { stdout: string; stderr: string } {
-  const sink = {
-    stdout: '',
-    stderr: '',
-    out(text: string) {
-      sink.stdout += `${text}\n`;
-    },
-    err(text: string) {
-      sink.stderr += `${text}\n`;
-    },
-  };
-  return sink;
-}
 
 describe('dhis2-ie CLI', () => {
   let dir: ReturnType<typeof tempDir>;

@@ -2,15 +2,10 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCli } from './index';
-import type { Output } from './output';
+import { captureOutput as capture } from './capture-output';
 import { tempDir } from '../core/test/helpers';
 import { startSimulator, type Simulator } from '../../e2e/dhis2-sim/server';
 import { integrationSeed } from '../../e2e/dhis2-sim/test-seeds';
-
-function capture(): Output & { stdout: string; stderr: string } {
-  const sink = { stdout: '', stderr: '', out: (t: string) => void (sink.stdout += `${t}\n`), err: (t: string) => void (sink.stderr += `${t}\n`) };
-  return sink;
-}
 
 describe('dhis2-ie validate, import data, flush', () => {
   let dir: ReturnType<typeof tempDir>;

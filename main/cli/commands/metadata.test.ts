@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { runCli } from '../index';
-import type { Output } from '../output';
+import { captureOutput as capture } from '../capture-output';
 import { tempDir } from '../../core/test/helpers';
 import { RunnerLock } from '../../core/jobs/runner-lock';
 import { generateContent } from '../../core/metadata/testing/generate';
@@ -10,20 +10,6 @@ import type { MetadataStatus } from '../../../shared/contract';
 import type { Job } from '../../../shared/jobs';
 
 const FIXTURE = join(__dirname, '../../../../shared/fixtures/metadata/json/dataset_with_sections.json');
-
-function capture(): Output & { stdout: string; stderr: string } {
-  const sink = {
-    stdout: '',
-    stderr: '',
-    out(text: string) {
-      sink.stdout += `${text}\n`;
-    },
-    err(text: string) {
-      sink.stderr += `${text}\n`;
-    },
-  };
-  return sink;
-}
 
 describe('dhis2-ie metadata', () => {
   let dir: ReturnType<typeof tempDir>;
