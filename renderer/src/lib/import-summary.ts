@@ -1,5 +1,6 @@
 import { OfflineValidation } from '@shared/data-import';
 import { ImportSummary, type ImportConflict } from '@shared/import-summary';
+import { csvCell } from '@shared/csv';
 import { z } from 'zod';
 import { explainConflict } from './conflict-explanations';
 
@@ -65,17 +66,12 @@ export function conflictSearchText(conflict: ImportConflict): string {
     .toLowerCase();
 }
 
-/** RFC 4180: quote when needed, double the quotes inside. */
-export function csvField(value: string | number | null | undefined): string {
-  const text = value === null || value === undefined ? '' : String(value);
-  return /[",\r\n]/.test(text) || text !== text.trim() ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
 export const CONFLICT_CSV_COLUMNS = ['errorCode', 'explanation', 'object', 'property', 'message', 'lines', 'indexes'] as const;
 
 /**
  * One row per conflict. Lines and indexes are space-separated inside their cell. Starts with a
- * byte order mark so spreadsheet programs read names with accents correctly.
+ * byte order mark so spreadsheet programs read names with accents correctly; cells that would run
+ * as formulas are guarded (values come from hostile files and server answers).
  */
 export function conflictsToCsv(conflicts: readonly ImportConflict[]): string {
   const rows = [CONFLICT_CSV_COLUMNS.join(',')];
@@ -90,7 +86,7 @@ export function conflictsToCsv(conflicts: readonly ImportConflict[]): string {
         conflictLines(conflict).join(' '),
         (conflict.indexes ?? []).join(' '),
       ]
-        .map(csvField)
+        .map(csvCell)
         .join(','),
     );
   }
