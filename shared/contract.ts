@@ -198,6 +198,11 @@ export interface AppApi {
   call<M extends MethodName>(name: M, input: MethodInput<M>): Promise<MethodOutput<M>>;
   on<E extends EventName>(name: E, listener: (payload: EventPayload<E>) => void): () => void;
   upload(file: Blob, meta: UploadMeta, onProgress?: (sentBytes: number) => void): Promise<FileRef>;
+  /**
+   * Called when the event stream was cut and came back (a laptop that slept, a host restarted on
+   * the same address): events sent in between are lost, so stores reload what they show.
+   */
+  onResync(listener: () => void): () => void;
 }
 
 export * from './ipc';

@@ -43,16 +43,38 @@ async function readJson(response: Response): Promise<unknown> {
   }
 }
 
+/** How long to wait before opening a new event stream after the browser gave up on the old one. */
+export const EVENT_STREAM_RETRY_MS = 3000;
+
 export function createHttpApi(origin: string): AppApi {
   const listeners = new Map<string, Set<(payload: unknown) => void>>();
+  const resyncListeners = new Set<() => void>();
   let source: EventSource | null = null;
+  let everOpened = false;
+  let retryTimer: ReturnType<typeof setTimeout> | null = null;
 
   function ensureEventSource() {
-    if (source) return;
-    source = new EventSource(`${origin}/api/events`, { withCredentials: true });
-    source.onmessage = (message: MessageEvent<string>) => {
+    if (source || retryTimer) return;
+    const current = new EventSource(`${origin}/api/events`, { withCredentials: true });
+    source = current;
+    current.onopen = () => {
+      // The first open is the start; any later one follows a cut, and what was sent meanwhile is gone.
+      if (everOpened) for (const listener of resyncListeners) listener();
+      everOpened = true;
+    };
+    current.onmessage = (message: MessageEvent<string>) => {
       const { name, payload } = JSON.parse(message.data) as { name: string; payload: unknown };
       for (const listener of listeners.get(name) ?? []) listener(payload);
+    };
+    current.onerror = () => {
+      // Network errors reconnect by themselves; an HTTP error (host restarting) closes the stream for good.
+      if (current.readyState !== EventSource.CLOSED) return;
+      current.close();
+      source = null;
+      retryTimer = setTimeout(() => {
+        retryTimer = null;
+        ensureEventSource();
+      }, EVENT_STREAM_RETRY_MS);
     };
   }
 
@@ -78,6 +100,12 @@ export function createHttpApi(origin: string): AppApi {
       set.add(listener as (payload: unknown) => void);
       listeners.set(name, set);
       return () => set.delete(listener as (payload: unknown) => void);
+    },
+
+    onResync(listener: () => void) {
+      ensureEventSource();
+      resyncListeners.add(listener);
+      return () => resyncListeners.delete(listener);
     },
 
     upload(file: Blob, meta: UploadMeta, onProgress?: (sentBytes: number) => void): Promise<FileRef> {

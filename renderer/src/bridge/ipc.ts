@@ -15,6 +15,10 @@ export function createIpcApi(bridge: DesktopBridge): AppApi {
         if (eventName === name) listener(payload as EventPayload<E>);
       });
     },
+    // IPC events are queued by Electron, never dropped while the window lives: nothing to resync.
+    onResync() {
+      return () => undefined;
+    },
     async upload(file: Blob, meta: UploadMeta, onProgress?: (sentBytes: number) => void): Promise<FileRef> {
       const id = unwrap<string>(await bridge.upload({ op: 'begin', name: meta.name }));
       try {

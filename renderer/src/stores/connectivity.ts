@@ -40,9 +40,15 @@ export const useConnectivityStore = defineStore('connectivity', () => {
   });
 
   async function init() {
-    unsubscribe ??= api.on('connectivity.changed', (status) => {
-      byServer.value = { ...byServer.value, [status.serverId]: status };
-    });
+    if (!unsubscribe) {
+      const off = [
+        api.on('connectivity.changed', (status) => {
+          byServer.value = { ...byServer.value, [status.serverId]: status };
+        }),
+        api.onResync(() => void api.call('connectivity.status', {}).then(apply, () => undefined)),
+      ];
+      unsubscribe = () => off.forEach((stop) => stop());
+    }
     try {
       apply(await api.call('connectivity.status', {}));
       loaded.value = true;

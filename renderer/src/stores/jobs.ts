@@ -258,8 +258,26 @@ export const useJobsStore = defineStore('jobs', () => {
   }
 
   async function init() {
-    unsubscribers ??= [api.on('job.changed', applyJob), api.on('job.log', applyLog)];
+    unsubscribers ??= [api.on('job.changed', applyJob), api.on('job.log', applyLog), api.onResync(() => void resync())];
     await Promise.all([refreshCounts(), loadLive()]);
+  }
+
+  /** After a cut in the event stream: reload what the page shows, since changes in between were not heard. */
+  async function resync() {
+    const reloads = [refreshCounts(), loadLive()];
+    if (listLoaded.value) reloads.push(loadList());
+    if (logJobId.value !== null) {
+      const jobId = logJobId.value;
+      reloads.push(
+        api.call('jobs.log', { id: jobId }).then(
+          (entries) => {
+            if (logJobId.value === jobId) logEntries.value = mergeLog(logEntries.value, entries);
+          },
+          () => undefined,
+        ),
+      );
+    }
+    await Promise.all(reloads);
   }
 
   // ---------------------------------------------------------------- log

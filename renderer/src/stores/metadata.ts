@@ -45,7 +45,7 @@ export const useMetadataStore = defineStore('metadata', () => {
 
   async function init() {
     // A sync finishing (in this window, another one or the CLI) or a server added changes what to show.
-    unsubscribers ??= [api.on('metadata.changed', () => void refresh()), api.on('servers.changed', () => void refresh())];
+    unsubscribers ??= [api.on('metadata.changed', () => void refresh()), api.on('servers.changed', () => void refresh()), api.onResync(() => void refresh())];
     await refresh();
   }
 

@@ -38,7 +38,10 @@ export const useServersStore = defineStore('servers', () => {
 
   async function init() {
     // Another window, the CLI or a job may change profiles (e.g. last tested time); follow along.
-    unsubscribe ??= api.on('servers.changed', () => void refresh());
+    if (!unsubscribe) {
+      const off = [api.on('servers.changed', () => void refresh()), api.onResync(() => void refresh())];
+      unsubscribe = () => off.forEach((stop) => stop());
+    }
     await refresh();
     // Every page depends on this list (the connection indicator, job details), so say so everywhere.
     if (loadError.value) useNotifyStore().error({ ...loadError.value }, 'Could not read the server list');
