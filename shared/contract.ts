@@ -3,6 +3,8 @@ import { FileRef, Job, JobLogEntry, JobState, JobType } from './jobs';
 import { Connectivity, ServerInput, ServerProfile, ServerUpdate, TestConnectionResult, ServerAuthInput, ServerUrl } from './servers';
 import { Settings, SettingsUpdate } from './settings';
 import { DataFileInspection, ImportDataParams } from './data-import';
+import { FolderCheck, FolderListing, FolderPathInput } from './folders';
+import { OrgUnitChildren, OrgUnitLookupResult, OrgUnitSearchResult } from './org-unit-tree';
 
 /**
  * The one contract between the renderer and main. Both transports (Electron IPC and browser-mode
@@ -128,6 +130,15 @@ export const methods = {
 
   /** Desktop only: native open dialog; the chosen files are copied into the store. */
   'files.pick': method(z.object({ title: z.string().optional() }), z.array(FileRef)),
+  /** Desktop only: native folder dialog; null when the user cancels. */
+  'files.pickFolder': method(
+    z.object({ title: z.string().max(200).optional(), defaultPath: FolderPathInput.optional() }),
+    z.object({ path: z.string().nullable() }),
+  ),
+  /** Sub-folders of a folder (default: home) and the places to start from (home, USB drives); for browser mode, where there is no native dialog. */
+  'files.browseFolders': method(z.object({ path: FolderPathInput.optional(), showHidden: z.boolean().default(false) }), FolderListing),
+  /** Whether a job can save into this folder: there, writable, how much space is free. */
+  'files.checkFolder': method(z.object({ path: FolderPathInput }), FolderCheck),
 
   /** Omitted serverId: every server (and a server-less file snapshot); null: only the server-less one. */
   'metadata.status': method(MetadataTarget, z.array(MetadataStatus)),
@@ -150,6 +161,26 @@ export const methods = {
       limit: z.number().int().min(1).max(500).default(100),
     }),
     z.array(z.object({ id: z.string(), name: z.string().nullable(), code: z.string().nullable(), detail: z.string().nullable() })),
+  ),
+
+  /** Org unit tree from the offline metadata. No parentId: the roots (the user's org units, else the top level). */
+  'metadata.orgUnitChildren': method(
+    z.object({
+      serverId: z.string().nullable().optional(),
+      parentId: z.string().min(1).max(50).optional(),
+      limit: z.number().int().min(1).max(5000).default(2000),
+    }),
+    OrgUnitChildren,
+  ),
+  /** Org units by name, code or id within the tree's roots, each with the units above it. */
+  'metadata.orgUnitSearch': method(
+    z.object({ serverId: z.string().nullable().optional(), query: z.string().trim().min(1).max(200), limit: z.number().int().min(1).max(200).default(50) }),
+    OrgUnitSearchResult,
+  ),
+  /** Names and ancestors of known ids (a recreated job's org units). */
+  'metadata.orgUnitLookup': method(
+    z.object({ serverId: z.string().nullable().optional(), ids: z.array(z.string().min(1).max(50)).max(1000) }),
+    OrgUnitLookupResult,
   ),
 
   'settings.get': method(Empty, Settings),

@@ -75,6 +75,14 @@ if (!app.requestSingleInstanceLock()) {
           const result = await dialog.showOpenDialog(window ?? new BrowserWindow({ show: false }), { title, properties: ['openFile', 'multiSelections'] });
           return result.canceled ? [] : result.filePaths;
         },
+        chooseFolder: async ({ title, defaultPath }) => {
+          const result = await dialog.showOpenDialog(window ?? new BrowserWindow({ show: false }), {
+            title,
+            defaultPath,
+            properties: ['openDirectory', 'createDirectory'],
+          });
+          return result.canceled ? null : (result.filePaths[0] ?? null);
+        },
       },
     });
     const router = createIpcRouter(core);

@@ -7,6 +7,8 @@ import type { FileRef } from '../../shared/jobs';
 export interface DialogsPort {
   /** Opens the native file chooser and returns the chosen paths (empty when the user cancels). */
   openFiles(options: { title?: string }): Promise<string[]>;
+  /** Opens the native folder chooser; null when the user cancels. */
+  chooseFolder(options: { title?: string; defaultPath?: string }): Promise<string | null>;
 }
 
 export type { FileRef };

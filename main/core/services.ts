@@ -7,6 +7,8 @@ import { ImportDataParams } from '../../shared/data-import';
 import { inspectDataFile } from './datavalues/inspect';
 import { checkDataFile } from './datavalues/check-file';
 import { listMetadata } from './metadata/list';
+import { orgUnitTreeOf } from './metadata/org-unit-tree';
+import { browseFolders, checkFolder } from './files/folders';
 
 export type Handlers = { [M in MethodName]: (input: MethodParsedInput<M>) => Promise<MethodOutput<M>> | MethodOutput<M> };
 
@@ -72,6 +74,13 @@ export function createHandlers(core: Core, env: { mode: 'desktop' | 'browser'; a
       return refs;
     },
 
+    'files.pickFolder': async (input) => {
+      if (!env.dialogs) throw new AppError('NO_NATIVE_DIALOGS', 'Folder dialogs exist only in the desktop app; in the browser, browse or type the folder.');
+      return { path: await env.dialogs.chooseFolder(input) };
+    },
+    'files.browseFolders': (input) => browseFolders(input.path, { showHidden: input.showHidden }),
+    'files.checkFolder': (input) => checkFolder(input.path),
+
     'metadata.status': (input) => core.metadata.status(input.serverId),
     'metadata.sync': (input) => core.metadata.requestSync(input.serverId),
     'metadata.loadFile': (input) => core.metadata.loadFile(input),
@@ -90,6 +99,10 @@ export function createHandlers(core: Core, env: { mode: 'desktop' | 'browser'; a
         ImportDataParams.parse(input.params),
       ),
     'metadata.list': (input) => listMetadata(core.metadata.indexFor(input.serverId), input.type, input.query, input.limit),
+
+    'metadata.orgUnitChildren': (input) => orgUnitTreeOf(core.metadata.indexFor(input.serverId)).children(input.parentId, input.limit),
+    'metadata.orgUnitSearch': (input) => orgUnitTreeOf(core.metadata.indexFor(input.serverId)).search(input.query, input.limit),
+    'metadata.orgUnitLookup': (input) => orgUnitTreeOf(core.metadata.indexFor(input.serverId)).lookup(input.ids),
 
     'settings.get': () => settings.get(),
     'settings.update': (input) => {
