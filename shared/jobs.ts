@@ -57,12 +57,16 @@ export const JOB_STATES = [
   'failed',
   'needs-attention',
   'cancelled',
+  // Left this laptop on a USB bundle (main/core/bundles): the runner never picks it up, so it cannot also be sent from here.
+  'carried',
+  // A receipt from the district said it arrived there; the district's result, when known, is the job's result.
+  'delivered',
 ] as const;
 export const JobState = z.enum(JOB_STATES);
 export type JobState = z.infer<typeof JobState>;
 
 export const ACTIVE_STATES: readonly JobState[] = ['validating', 'uploading', 'server-processing', 'running'];
-export const TERMINAL_STATES: readonly JobState[] = ['done', 'failed', 'needs-attention', 'cancelled'];
+export const TERMINAL_STATES: readonly JobState[] = ['done', 'failed', 'needs-attention', 'cancelled', 'carried', 'delivered'];
 export const WAITING_STATES: readonly JobState[] = ['queued', 'waiting-for-connection'];
 
 export const JOB_STATE_LABELS: Record<JobState, string> = {
@@ -76,6 +80,8 @@ export const JOB_STATE_LABELS: Record<JobState, string> = {
   failed: 'Failed',
   'needs-attention': 'Needs attention',
   cancelled: 'Cancelled',
+  carried: 'Carried on USB',
+  delivered: 'Delivered by USB',
 };
 
 export const Sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'a sha256 in lower-case hex');

@@ -120,4 +120,75 @@ export const MIGRATIONS: Migration[] = [
       `);
     },
   },
+  {
+    name: 'USB bundles: saved here, loaded here, receipts (main/core/bundles)',
+    up(db) {
+      db.exec(`
+        -- Bundles this laptop saved. 'writing' rows whose process is gone were interrupted: their jobs go back to the queue.
+        CREATE TABLE bundles_out (
+          id TEXT PRIMARY KEY,
+          sequence INTEGER NOT NULL UNIQUE,
+          state TEXT NOT NULL CHECK (state IN ('writing', 'saved')),
+          folder TEXT NOT NULL,
+          file_name TEXT NOT NULL,
+          bytes INTEGER,
+          sha256 TEXT,
+          writer_pid INTEGER,
+          created_at TEXT NOT NULL,
+          saved_at TEXT,
+          receipt_at TEXT
+        );
+        CREATE TABLE bundle_out_jobs (
+          bundle_id TEXT NOT NULL REFERENCES bundles_out(id) ON DELETE CASCADE,
+          job_id TEXT NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,
+          previous_state TEXT NOT NULL,
+          -- The district's newest word on this job (a receipt line, JSON).
+          receipt TEXT,
+          PRIMARY KEY (bundle_id, job_id)
+        );
+        CREATE INDEX bundle_out_jobs_by_job ON bundle_out_jobs(job_id);
+
+        -- Bundles loaded here; the id is what makes a second load of the same bundle do nothing.
+        CREATE TABLE bundles_in (
+          id TEXT PRIMARY KEY,
+          source_device_id TEXT NOT NULL,
+          source_device_name TEXT NOT NULL,
+          sequence INTEGER NOT NULL,
+          created_at TEXT NOT NULL,
+          loaded_at TEXT NOT NULL,
+          folder TEXT NOT NULL,
+          file_name TEXT NOT NULL,
+          manifest TEXT NOT NULL,
+          -- Jobs of this bundle that could not be queued: JSON {jobId: message}.
+          rejections TEXT NOT NULL,
+          receipt_stage TEXT,
+          receipt_written_at TEXT,
+          -- 1 while the newest receipt could not be written (drive gone): written when the folder is seen again.
+          receipt_pending INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE INDEX bundles_in_by_source ON bundles_in(source_device_id, sequence);
+
+        -- One row per job ever queued from a bundle, keyed by where it was first queued: the same job on two bundles is queued once.
+        CREATE TABLE bundle_in_jobs (
+          origin_device_id TEXT NOT NULL,
+          origin_job_id TEXT NOT NULL,
+          bundle_id TEXT NOT NULL REFERENCES bundles_in(id) ON DELETE CASCADE,
+          source_job_id TEXT NOT NULL,
+          job_id TEXT REFERENCES jobs(id) ON DELETE SET NULL,
+          PRIMARY KEY (origin_device_id, origin_job_id)
+        );
+        CREATE INDEX bundle_in_jobs_by_job ON bundle_in_jobs(job_id);
+        CREATE INDEX bundle_in_jobs_by_bundle ON bundle_in_jobs(bundle_id);
+
+        -- Loose DHIS2 files loaded from a folder, by content: the same file on another drive is recognised.
+        CREATE TABLE loose_files_in (
+          sha256 TEXT PRIMARY KEY,
+          name TEXT NOT NULL,
+          folder TEXT NOT NULL,
+          job_id TEXT REFERENCES jobs(id) ON DELETE SET NULL,
+          loaded_at TEXT NOT NULL
+        );
+      `);
+    },
+  },
 ];

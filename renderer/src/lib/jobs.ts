@@ -32,6 +32,8 @@ const STATE_COLOURS: Record<JobState, string> = {
   failed: 'error',
   'needs-attention': 'deep-orange-darken-2',
   cancelled: 'grey',
+  carried: 'blue-grey',
+  delivered: 'teal',
 };
 
 export function stateColour(state: JobState): string {
