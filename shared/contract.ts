@@ -5,6 +5,7 @@ import { Settings, SettingsUpdate } from './settings';
 import { DataFileInspection, ImportDataParams } from './data-import';
 import { FolderCheck, FolderListing, FolderPathInput } from './folders';
 import { OrgUnitChildren, OrgUnitLookupResult, OrgUnitSearchResult } from './org-unit-tree';
+import { DEPENDENCY_OBJECT_TYPES, MetadataExportTypeList, PickableObjectList } from './metadata-export';
 
 /**
  * The one contract between the renderer and main. Both transports (Electron IPC and browser-mode
@@ -181,6 +182,19 @@ export const methods = {
   'metadata.orgUnitLookup': method(
     z.object({ serverId: z.string().nullable().optional(), ids: z.array(z.string().min(1).max(50)).max(1000) }),
     OrgUnitLookupResult,
+  ),
+
+  /** The object types of the Metadata export checklist: the server's /api/schemas when it answers, else its last list, else DHIS2 2.41's. */
+  'metadataExport.types': method(z.object({ serverId: z.string().min(1).nullable().optional() }), MetadataExportTypeList),
+  /** Objects a dependency export can start from: offline metadata for data sets, category combos and option sets; else the server (its last list offline). */
+  'metadataExport.objects': method(
+    z.object({
+      serverId: z.string().min(1).nullable().optional(),
+      type: z.enum(DEPENDENCY_OBJECT_TYPES),
+      query: z.string().max(200).optional(),
+      limit: z.number().int().min(1).max(500).default(50),
+    }),
+    PickableObjectList,
   ),
 
   'settings.get': method(Empty, Settings),

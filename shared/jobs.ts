@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ImportDataParams } from './data-import';
 import { ExportDataParams } from './data-export';
+import { ExportMetadataDependenciesParams, ExportMetadataParams } from './metadata-export';
 
 /**
  * Every job type the app knows by name. A type is listed here (so the Job overview can filter on
@@ -163,4 +164,6 @@ export const JOB_PARAM_SCHEMAS: Partial<Record<JobType, z.ZodType<Record<string,
   'sync-metadata': SyncMetadataParams,
   'import-data': ImportDataParams,
   'export-data': ExportDataParams,
+  'export-metadata': ExportMetadataParams,
+  'export-metadata-dependencies': ExportMetadataDependenciesParams,
 };

@@ -23,6 +23,8 @@ import { MetadataStore } from './metadata/store';
 import { MetadataService } from './metadata/service';
 import { createSyncMetadataJob } from './metadata/sync';
 import { exportDataJob } from './jobs/export-data';
+import { exportMetadataJob } from './jobs/export-metadata';
+import { exportMetadataDependenciesJob } from './jobs/export-metadata-dependencies';
 import { importDataJob } from './jobs/import-data';
 import { checkDataFile } from './datavalues/check-file';
 
@@ -100,6 +102,8 @@ export function createCore(options: CoreOptions): Core {
   const metadataStore = new MetadataStore(db);
   const metadata = new MetadataService({ store: metadataStore, servers, files, jobs, runner: jobRunner, bus });
   registry.register(exportDataJob);
+  registry.register(exportMetadataJob);
+  registry.register(exportMetadataDependenciesJob);
   registry.register(importDataJob({ indexFor: (serverId) => metadata.indexFor(serverId), check: checkDataFile }));
   registry.register(createSyncMetadataJob({ store: metadataStore, onSwapped: (serverId, snapshot) => metadata.announce(serverId, snapshot) }));
 

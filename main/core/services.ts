@@ -9,6 +9,7 @@ import { checkDataFile } from './datavalues/check-file';
 import { listMetadata } from './metadata/list';
 import { orgUnitTreeOf } from './metadata/org-unit-tree';
 import { browseFolders, checkFolder } from './files/folders';
+import { metadataExportServiceOf } from './metadata-export/service';
 
 export type Handlers = { [M in MethodName]: (input: MethodParsedInput<M>) => Promise<MethodOutput<M>> | MethodOutput<M> };
 
@@ -18,6 +19,7 @@ export type Handlers = { [M in MethodName]: (input: MethodParsedInput<M>) => Pro
  */
 export function createHandlers(core: Core, env: { mode: 'desktop' | 'browser'; appVersion: string; dialogs?: DialogsPort }): Handlers {
   const { servers, connectivity, runner, jobs, jobLog, settings, registry, files } = core;
+  const metadataExport = metadataExportServiceOf(core);
   return {
     'app.info': () => ({
       name: 'DHIS2 Import/Export (offline)',
@@ -103,6 +105,9 @@ export function createHandlers(core: Core, env: { mode: 'desktop' | 'browser'; a
     'metadata.orgUnitChildren': (input) => orgUnitTreeOf(core.metadata.indexFor(input.serverId)).children(input.parentId, input.limit),
     'metadata.orgUnitSearch': (input) => orgUnitTreeOf(core.metadata.indexFor(input.serverId)).search(input.query, input.limit),
     'metadata.orgUnitLookup': (input) => orgUnitTreeOf(core.metadata.indexFor(input.serverId)).lookup(input.ids),
+
+    'metadataExport.types': (input) => metadataExport.types(input.serverId),
+    'metadataExport.objects': (input) => metadataExport.objects(input),
 
     'settings.get': () => settings.get(),
     'settings.update': (input) => {

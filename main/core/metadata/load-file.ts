@@ -58,6 +58,13 @@ const OTHER_FILE_KINDS: Record<string, string> = {
 };
 const MAX_PROBLEMS_LISTED = 5;
 
+/**
+ * The top-level key an offline laptop package (Metadata export, "Prepare offline laptop") carries
+ * before its `users`: whose package it is, so a laptop with no server yet takes that user's org units.
+ */
+export const OFFLINE_PACKAGE_KEY = 'dhis2-ie';
+export const OfflinePackageMarker = z.object({ kind: z.literal('offline-laptop'), username: z.string().min(1), server: z.string().nullish() });
+
 const SystemInfo = z.object({ version: z.string().nullish(), date: z.string().nullish() }).nullish();
 
 /**
@@ -105,6 +112,7 @@ class LoadState {
   private readonly options = new Map<string, { option: OptionRecord; optionSet: string | null }>();
   private readonly roles = new Map<string, string[]>();
   private matchedUser: FileUser | null = null;
+  private packageUser: string | null = null;
   private usersInFile = 0;
   private readonly keys: string[] = [];
 
@@ -112,7 +120,7 @@ class LoadState {
 
   readonly visitor = {
     wantsCollection: (key: string) => isMetadataType(key) || SUPPORT_COLLECTIONS.has(key),
-    wantsValue: (key: string) => key === 'system' || key === 'date',
+    wantsValue: (key: string) => key === 'system' || key === 'date' || key === OFFLINE_PACKAGE_KEY,
     onKey: (key: string) => {
       if (this.keys.length < 50) this.keys.push(key);
       const kind = OTHER_FILE_KINDS[key];
@@ -125,6 +133,9 @@ class LoadState {
           this.version = system.data.version ?? this.version;
           this.exportedAt = toInstant(system.data.date) ?? this.exportedAt;
         }
+      } else if (key === OFFLINE_PACKAGE_KEY) {
+        const marker = OfflinePackageMarker.safeParse(value);
+        if (marker.success) this.packageUser = marker.data.username;
       } else if (key === 'date' && typeof value === 'string') {
         // Exports before 2.30 put the date at the top level.
         this.exportedAt ??= toInstant(value);
@@ -163,7 +174,7 @@ class LoadState {
     }
     if (collection === 'users') {
       this.usersInFile += 1;
-      const wanted = this.input.username;
+      const wanted = this.wantedUser();
       if (!wanted || this.matchedUser) return;
       const parsed = FileUserSchema.safeParse(value);
       if (parsed.success && fileUserName(parsed.data)?.toLowerCase() === wanted.toLowerCase()) this.matchedUser = parsed.data;
@@ -195,6 +206,11 @@ class LoadState {
     return this.matchedUser ? toMetadataUser(this.matchedUser, this.roles) : null;
   }
 
+  /** The server profile's user; else, in an offline laptop package, the user who made it (named before the users). */
+  private wantedUser(): string | null {
+    return this.input.username ?? this.packageUser;
+  }
+
   notes(): string[] {
     const notes: string[] = [];
     for (const [collection, n] of this.withoutId) {
@@ -205,8 +221,9 @@ class LoadState {
     for (const [collection, n] of this.duplicates) {
       notes.push(`${plural(n, collection)} appeared more than once; the last copy of each was kept.`);
     }
-    if (this.input.username && !this.matchedUser && this.usersInFile > 0) {
-      notes.push(`The file has ${this.usersInFile} user${this.usersInFile === 1 ? '' : 's'}, but not "${this.input.username}".`);
+    const wanted = this.wantedUser();
+    if (wanted && !this.matchedUser && this.usersInFile > 0) {
+      notes.push(`The file has ${this.usersInFile} user${this.usersInFile === 1 ? '' : 's'}, but not "${wanted}".`);
     }
     return notes;
   }
