@@ -19,7 +19,7 @@ export const SchemaPlural = z.string().regex(/^[A-Za-z][A-Za-z0-9]{0,99}$/, 'mus
 export const METADATA_EXPORT_PRESETS = ['offline-laptop'] as const;
 export type MetadataExportPreset = (typeof METADATA_EXPORT_PRESETS)[number];
 
-const outDir = z.string().min(1, 'choose a folder to save to');
+const outDir = z.string({ error: 'choose a folder to save to' }).min(1, 'choose a folder to save to');
 
 export const ExportMetadataParams = z
   .object({

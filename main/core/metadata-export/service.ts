@@ -30,7 +30,13 @@ const LOOKUP_TIMEOUT_MS = 15_000;
 const IN_SNAPSHOT: ReadonlySet<DependencyObjectType> = new Set(['dataSets', 'categoryCombos', 'optionSets']);
 
 const CachedTypes = z.object({ fetchedAt: z.string(), types: z.array(z.object({ plural: z.string(), displayName: z.string(), klass: z.string() })) });
-const ListedFromServer = z.object({ id: z.string(), displayName: z.string().nullish(), name: z.string().nullish(), code: z.string().nullish() });
+const ListedFromServer = z.object({
+  id: z.string(),
+  displayName: z.string().nullish(),
+  name: z.string().nullish(),
+  code: z.string().nullish(),
+  programType: z.string().nullish(),
+});
 const CachedObjects = z.object({
   fetchedAt: z.string(),
   objects: z.array(z.object({ id: z.string(), name: z.string().nullable(), code: z.string().nullable(), detail: z.string().nullable() })),
@@ -130,7 +136,7 @@ export class MetadataExportService {
     const answer = await client.getPage(`/${type}`, { fields: `id,displayName,name,code${detail}`, paging: 'false' }, type);
     const out: PickableObject[] = [];
     for (const item of answer.items) {
-      const parsed = ListedFromServer.extend({ programType: z.string().nullish() }).safeParse(item);
+      const parsed = ListedFromServer.safeParse(item);
       if (!parsed.success) continue;
       const kind =
         parsed.data.programType === 'WITH_REGISTRATION' ? 'tracker program' : parsed.data.programType === 'WITHOUT_REGISTRATION' ? 'event program' : null;

@@ -1,0 +1,96 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { runCli } from './index';
+import { captureOutput as capture } from './capture-output';
+import { tempDir } from '../core/test/helpers';
+import { startSimulator, type Simulator } from '../../e2e/dhis2-sim/server';
+import { integrationSeed } from '../../e2e/dhis2-sim/test-seeds';
+import type { MetadataStatus } from '../../shared/contract';
+import type { Job } from '../../shared/jobs';
+
+describe('dhis2-ie export metadata, export metadata-dependencies', () => {
+  let dir: ReturnType<typeof tempDir>;
+  let sim: Simulator;
+  let out: string;
+  const run = async (dataDir: string, ...argv: string[]) => {
+    const output = capture();
+    const code = await runCli([...argv, '--data-dir', join(dir.path, dataDir)], output);
+    return { code, ...output };
+  };
+
+  beforeEach(async () => {
+    dir = tempDir();
+    sim = await startSimulator({ port: 0 });
+    sim.seedMetadata(integrationSeed(), { replace: true });
+    out = join(dir.path, 'usb');
+    mkdirSync(out);
+    expect((await run('office', 'server', 'add', '--name', 'Sim', '--url', sim.url, '--username', 'admin', '--password', 'district')).code).toBe(0);
+  });
+  afterEach(async () => {
+    await sim.close();
+    dir.remove();
+  });
+
+  it('exports the named types into the folder', async () => {
+    const done = await run(
+      'office',
+      'export',
+      'metadata',
+      '--types',
+      'dataSets,dataElements',
+      '--types',
+      'organisationUnits',
+      '--compression',
+      'gzip',
+      '--out',
+      out,
+    );
+    expect(done.stderr).toBe('');
+    expect(done.code).toBe(0);
+    expect(done.stdout).toMatch(/^Export queued as job \w{8}: Metadata export: dataSets, dataElements, organisationUnits \(JSON, gzip\)\./);
+    expect(done.stdout).toMatch(/Saved .*dhis2-metadata-\d{4}-\d{2}-\d{2}\.json\.gz \(10 objects, /);
+    expect(readdirSync(out)).toHaveLength(1);
+    expect(sim.requests.some((r) => r.path.startsWith('/api/metadata.json.gz?dataSets=true&dataElements=true&organisationUnits=true&skipSharing=false'))).toBe(
+      true,
+    );
+  });
+
+  it('prepares an offline laptop package that another data folder loads with no server', async () => {
+    const done = await run('office', 'export', 'metadata', '--prepare-offline', '--out', out, '--json');
+    expect(done.code).toBe(0);
+    const job = JSON.parse(done.stdout) as Job & { result: { file: string } };
+    expect(job.state).toBe('done');
+    expect(job.result.file).toMatch(/dhis2-offline-metadata-.*\.json\.gz$/);
+
+    const loaded = await run('facility', 'metadata', 'load', job.result.file, '--json');
+    expect(loaded.code).toBe(0);
+    const status = JSON.parse(loaded.stdout) as MetadataStatus;
+    expect(status.serverId).toBeNull();
+    expect(status.snapshot).toMatchObject({ username: 'admin', counts: { dataSets: 1, dataElements: 6, organisationUnits: 3 } });
+  });
+
+  it('waits in the queue when the server cannot be reached', async () => {
+    sim.setOffline(true);
+    const waiting = await run('office', 'export', 'metadata', '--types', 'dataSets', '--out', out);
+    expect(waiting.code).toBe(0);
+    expect(waiting.stdout).toMatch(/Waiting for connection: .* It runs when the server answers/);
+    expect(readdirSync(out)).toEqual([]);
+  });
+
+  it('refuses what it cannot do, in one line naming the flag', async () => {
+    const none = await run('office', 'export', 'metadata', '--out', out);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toMatch(/--types TYPE\[,TYPE…\], --all, or --prepare-offline/);
+    expect((await run('office', 'export', 'metadata', '--types', 'dataSets', '--all', '--out', out)).code).toBe(2);
+    expect((await run('office', 'export', 'metadata', '--types', 'data sets', '--out', out)).stderr).toMatch(/--types: must be an object type name/);
+    expect((await run('office', 'export', 'metadata', '--types', 'dataSets')).stderr).toMatch(/--out: choose a folder/);
+    expect((await run('office', 'export', 'metadata', '--types', 'dataSets', '--compression', 'rar', '--out', out)).stderr).toMatch(/--compression/);
+    expect((await run('office', 'export', 'metadata-dependencies', '--type', 'indicators', '--id', 'pBOMPrpg1QX', '--out', out)).stderr).toMatch(/--type/);
+    expect((await run('office', 'export', 'metadata-dependencies', '--type', 'dataSets', '--id', 'short', '--out', out)).stderr).toMatch(/--id: must be an id/);
+    expect((await run('office', 'export', 'metadata-dependencies', '--types', 'dataSets', '--id', 'pBOMPrpg1QX', '--out', out)).code).toBe(2);
+    const help = await run('office', 'export', 'metadata', '--help');
+    expect(help.stdout).toMatch(/--prepare-offline/);
+    expect(existsSync(join(out, 'x'))).toBe(false);
+  });
+});
