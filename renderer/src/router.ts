@@ -13,6 +13,7 @@ declare module 'vue-router' {
 /** Form pages that exist, by page name; the others show the "not available yet" notice. */
 const FORM_COMPONENTS: Partial<Record<string, () => Promise<Component>>> = {
   'import-data': () => import('@/pages/DataImportPage.vue'),
+  'export-data': () => import('@/pages/DataExportPage.vue'),
 };
 
 function formRoute(page: AppPage): RouteRecordRaw {

@@ -138,7 +138,7 @@ export const EXPORT_PAGES: readonly AppPage[] = [
     description: 'Export data values in JSON, CSV, DXF2, or ADX format.',
     icon: mdiTable,
     jobType: 'export-data',
-    formBuilt: false,
+    formBuilt: true,
   },
   {
     name: 'export-event',
