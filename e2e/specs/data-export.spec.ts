@@ -217,3 +217,32 @@ test('recreate fills the form again, names and all', async ({ app, sim, page }) 
     rmSync(outDir, { recursive: true, force: true });
   }
 });
+
+test('without offline metadata: org units and data sets by id, and clear messages for what is missing', async ({ app, sim, page }) => {
+  await app.call('servers.add', { name: 'District', url: sim.url, auth: { kind: 'basic', username: 'admin', password: 'district' } });
+  await page.goto(app.openUrl);
+  await page.goto(`${app.url}/#/export/data`);
+
+  const tree = page.getByTestId('data-export-org-units');
+  await expect(tree.getByTestId('data-export-org-units-no-metadata')).toContainText('no offline metadata');
+  await page.getByTestId('data-export-start').click();
+  const errors = page.getByTestId('data-export-form-errors');
+  await expect(errors).toContainText('Organisation units: Choose at least one organisation unit.');
+  await expect(errors).toContainText('Data sets: Choose at least one data set.');
+  await expect(errors).toContainText('Folder: Choose the folder to save the file in.');
+
+  await tree.getByTestId('data-export-org-units-id-input').locator('input').fill('not-an-id');
+  await tree.getByTestId('data-export-org-units-id-add').click();
+  await expect(tree).toContainText('An organisation unit id has 11 letters and digits');
+  await tree.getByTestId('data-export-org-units-id-input').locator('input').fill(UNIT_A);
+  await tree.getByTestId('data-export-org-units-id-add').click();
+  await expect(tree.getByTestId('data-export-org-units-chip')).toHaveText([UNIT_A]);
+
+  await page.getByTestId('data-export-data-sets').locator('input').fill(DATA_SET);
+  await page.getByRole('option', { name: /Use this data set id/ }).click();
+  await page.keyboard.press('Escape');
+  await expect(errors).not.toContainText('Organisation units');
+  await expect(errors).not.toContainText('Data sets');
+  await expect(errors).toContainText('Folder');
+  expect((await app.call<{ total: number }>('jobs.list', { types: ['export-data'] })).total).toBe(0);
+});
