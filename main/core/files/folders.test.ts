@@ -75,6 +75,13 @@ describe('checkFolder', () => {
     expect(readdirSync(dir)).toEqual([]);
   });
 
+  it('warns, without refusing, when the drive has little space left', () => {
+    const dir = temp();
+    const check = checkFolder(dir, linux, Number.MAX_SAFE_INTEGER);
+    expect(check).toMatchObject({ exists: true, writable: true, severity: 'warning' });
+    expect(check.message).toMatch(/^Only [\d.]+ (MB|GB) free on this drive: a large export may not fit\.$/);
+  });
+
   it('says a missing folder is not there (a USB drive pulled out)', () => {
     const dir = join(temp(), 'USB', 'exports');
     expect(checkFolder(dir)).toEqual({

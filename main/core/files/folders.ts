@@ -103,7 +103,7 @@ function errorCode(error: unknown): string | undefined {
  * and removing it (permission bits say nothing about read-only drives, FAT sticks or network
  * shares). Never throws: the answer says what is wrong in words the form can show.
  */
-export function checkFolder(raw: string, env: Pick<FolderEnv, 'platform' | 'home'> = defaultFolderEnv()): FolderCheck {
+export function checkFolder(raw: string, env: Pick<FolderEnv, 'platform' | 'home'> = defaultFolderEnv(), lowSpaceBytes: number = LOW_SPACE_BYTES): FolderCheck {
   const normalised = normaliseFolderPath(raw, env);
   if (!normalised.ok) return { path: raw, exists: false, writable: false, freeBytes: null, severity: 'error', message: normalised.message };
   const dir = normalised.path;
@@ -139,7 +139,7 @@ export function checkFolder(raw: string, env: Pick<FolderEnv, 'platform' | 'home
     return { ...base, message: `The app cannot save files in "${dir}" (${code ?? 'unknown error'}). Choose another folder.` };
   }
 
-  if (freeBytes !== null && freeBytes < LOW_SPACE_BYTES) {
+  if (freeBytes !== null && freeBytes < lowSpaceBytes) {
     return {
       path: dir,
       exists: true,
