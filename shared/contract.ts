@@ -3,6 +3,7 @@ import { FileRef, Job, JobLogEntry, JobState, JobType } from './jobs';
 import { Connectivity, ServerInput, ServerProfile, ServerUpdate, TestConnectionResult, ServerAuthInput, ServerUrl } from './servers';
 import { Settings, SettingsUpdate } from './settings';
 import { DataFileInspection, ImportDataParams } from './data-import';
+import { ImportMetadataOptions, MetadataFileInspection } from './metadata-import';
 import { FolderCheck, FolderListing, FolderPathInput } from './folders';
 import { OrgUnitChildren, OrgUnitLookupResult, OrgUnitSearchResult } from './org-unit-tree';
 import { DEPENDENCY_OBJECT_TYPES, MetadataExportTypeList, PickableObjectList } from './metadata-export';
@@ -152,6 +153,11 @@ export const methods = {
   'datavalues.inspect': method(
     z.object({ file: FileRef, params: ImportDataParams.partial().default({}), serverId: z.string().nullable().optional() }),
     DataFileInspection,
+  ),
+  /** Reads a stored metadata file offline: the ImportReport DHIS2 is expected to give, a create/update/delete preview and notes. */
+  'metadataImport.inspect': method(
+    z.object({ file: FileRef, params: ImportMetadataOptions.partial().default({}), serverId: z.string().nullable().optional() }),
+    MetadataFileInspection,
   ),
   /** Names and ids of one kind of offline metadata, for pickers (data sets, unique attributes...). */
   'metadata.list': method(

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ImportDataParams } from './data-import';
 import { ExportDataParams } from './data-export';
 import { ExportMetadataDependenciesParams, ExportMetadataParams } from './metadata-export';
+import { ImportMetadataParams } from './metadata-import';
 
 /**
  * Every job type the app knows by name. A type is listed here (so the Job overview can filter on
@@ -163,6 +164,7 @@ export const JOB_PARAM_SCHEMAS: Partial<Record<JobType, z.ZodType<Record<string,
   'self-test': SelfTestParams,
   'sync-metadata': SyncMetadataParams,
   'import-data': ImportDataParams,
+  'import-metadata': ImportMetadataParams,
   'export-data': ExportDataParams,
   'export-metadata': ExportMetadataParams,
   'export-metadata-dependencies': ExportMetadataDependenciesParams,

@@ -26,7 +26,10 @@ import { exportDataJob } from './jobs/export-data';
 import { exportMetadataJob } from './jobs/export-metadata';
 import { exportMetadataDependenciesJob } from './jobs/export-metadata-dependencies';
 import { importDataJob } from './jobs/import-data';
+import { importMetadataJob } from './jobs/import-metadata';
 import { checkDataFile } from './datavalues/check-file';
+import { BundleService } from './bundles/service';
+import { facilityOrgUnits, validateForBundle } from './bundles/core-glue';
 
 export interface CoreOptions {
   dataDir: string;
@@ -57,6 +60,8 @@ export interface Core {
   readonly registry: JobRegistry;
   /** Offline metadata per server: status, file loads, syncs and the validation index. */
   readonly metadata: MetadataService;
+  /** USB bundles: save the queue to a drive, load bundles and loose files, receipts. */
+  readonly bundles: BundleService;
   upload(source: Readable, name: string): Promise<FileRef>;
   /** Starts the connectivity monitor and the job runner (not wanted for one-shot CLI commands). */
   startBackground(): void;
@@ -105,7 +110,24 @@ export function createCore(options: CoreOptions): Core {
   registry.register(exportMetadataJob);
   registry.register(exportMetadataDependenciesJob);
   registry.register(importDataJob({ indexFor: (serverId) => metadata.indexFor(serverId), check: checkDataFile }));
+  registry.register(importMetadataJob({ indexFor: (serverId) => metadata.indexFor(serverId), requestSync: (serverId) => metadata.requestSync(serverId) }));
   registry.register(createSyncMetadataJob({ store: metadataStore, onSwapped: (serverId, snapshot) => metadata.announce(serverId, snapshot) }));
+  const bundles = new BundleService({
+    db,
+    jobs,
+    log: jobLog,
+    files,
+    bus,
+    settings,
+    runner: jobRunner,
+    registry,
+    servers,
+    appName: 'DHIS2 Import/Export (offline)',
+    appVersion: options.appVersion,
+    validate: (job) => validateForBundle(job, metadata, files),
+    facilityOrgUnits: (list) => facilityOrgUnits(list, metadata),
+    onError: (error, context) => log.error(`Unexpected error in ${context}`, error),
+  });
 
   const core: Core = {
     dataDir,
@@ -121,6 +143,7 @@ export function createCore(options: CoreOptions): Core {
     settings,
     registry,
     metadata,
+    bundles,
     handlers: undefined as unknown as Handlers,
     upload: (source, name) => files.put(source, name),
     startBackground() {

@@ -5,6 +5,7 @@ import { AppError, notFound } from './errors';
 import { basename } from 'node:path';
 import { ImportDataParams } from '../../shared/data-import';
 import { inspectDataFile } from './datavalues/inspect';
+import { inspectMetadataFile } from './metadata-import/open-file';
 import { checkDataFile } from './datavalues/check-file';
 import { listMetadata } from './metadata/list';
 import { orgUnitTreeOf } from './metadata/org-unit-tree';
@@ -99,6 +100,13 @@ export function createHandlers(core: Core, env: { mode: 'desktop' | 'browser'; a
         },
         input.file,
         ImportDataParams.parse(input.params),
+      ),
+    'metadataImport.inspect': (input) =>
+      inspectMetadataFile(
+        { pathOf: (sha) => files.pathOf(sha), has: (sha) => files.has(sha), indexFor: (serverId) => core.metadata.indexFor(serverId) },
+        input.file,
+        input.params,
+        input.serverId,
       ),
     'metadata.list': (input) => listMetadata(core.metadata.indexFor(input.serverId), input.type, input.query, input.limit),
 

@@ -1,0 +1,59 @@
+import { createHash } from 'node:crypto';
+import { createWriteStream, readFileSync, writeFileSync } from 'node:fs';
+import { Readable } from 'node:stream';
+import { inflateRawSync } from 'node:zlib';
+import yauzl from 'yauzl';
+import { ZipArchiveWriter } from './zip-archive';
+
+/** Writes a zip with exactly these entries (names unchecked), for building hostile bundles in tests. */
+export async function writeRawZip(path: string, entries: { name: string; content: Buffer | Readable; compress?: boolean }[]): Promise<void> {
+  const zip = new ZipArchiveWriter(createWriteStream(path));
+  for (const entry of entries) await zip.add(entry.name, entry.content, { compress: entry.compress ?? true });
+  await zip.finish();
+}
+
+export function sha256(content: Buffer | string): string {
+  return createHash('sha256').update(content).digest('hex');
+}
+
+/** Every entry of a zip, unpacked in memory (test files are small). */
+export async function readZipEntries(path: string): Promise<Map<string, Buffer>> {
+  const zip = await new Promise<yauzl.ZipFile>((resolve, reject) =>
+    yauzl.open(path, { lazyEntries: true, autoClose: false }, (error, file) => (error ? reject(error) : resolve(file))),
+  );
+  const out = new Map<string, Buffer>();
+  await new Promise<void>((resolve, reject) => {
+    zip.on('entry', (entry: yauzl.Entry) => {
+      zip.openReadStream(entry, { decodeFileData: false }, (error, stream) => {
+        if (error) return reject(error);
+        const parts: Buffer[] = [];
+        stream.on('data', (chunk: Buffer) => parts.push(chunk));
+        stream.on('end', () => {
+          const raw = Buffer.concat(parts);
+          out.set(entry.fileName, entry.compressionMethod === 8 ? inflateRawSync(raw) : raw);
+          zip.readEntry();
+        });
+        stream.on('error', reject);
+      });
+    });
+    zip.once('end', () => resolve());
+    zip.once('error', reject);
+    zip.readEntry();
+  });
+  zip.close();
+  return out;
+}
+
+/** Rewrites a zip entry's sizes in the central directory, as a lying archive would. */
+export function patchCentralSize(path: string, entryName: string, uncompressedSize: number): void {
+  const bytes = readFileSync(path);
+  const end = bytes.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+  let at = bytes.readUInt32LE(end + 16);
+  while (bytes.readUInt32LE(at) === 0x02014b50) {
+    const nameLength = bytes.readUInt16LE(at + 28);
+    const name = bytes.subarray(at + 46, at + 46 + nameLength).toString('utf8');
+    if (name === entryName) bytes.writeUInt32LE(uncompressedSize, at + 24);
+    at += 46 + nameLength + bytes.readUInt16LE(at + 30) + bytes.readUInt16LE(at + 32);
+  }
+  writeFileSync(path, bytes);
+}

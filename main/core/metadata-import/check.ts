@@ -1,0 +1,668 @@
+import type { ImportMetadataParams, MetadataOfflineCheck, PreviewAction, PreviewItem, PreviewType } from '../../../shared/metadata-import';
+import type { ErrorReport, ImportReport, ObjectReport, ReportStatus, Stats, TypeReport } from '../../../shared/import-report';
+import { emptyStats } from '../../../shared/import-report';
+import type { MetadataIndex } from '../metadata/index';
+import { isUid } from '../metadata/id-scheme';
+import { metadataLabel } from '../datavalues/check-file';
+import { DEFAULT_OBJECT_UIDS, hasRules, simpleKlass, typeSpec, USER_REFERENCE_PROPERTIES, type ReferenceSpec, type TypeSpec } from './schema';
+import { isPlainObject, referenceKey, textOf, type MetadataObjectRecord, type ReadNote } from './records';
+import { formatMessage } from './messages';
+
+/**
+ * The offline check of a metadata file: the checks DHIS2 2.41 runs on an import (ObjectBundle
+ * validation: duplicate ids, existence for CREATE/UPDATE/DELETE, required and over-long properties,
+ * unique properties, references, UID format), in its order and with its error codes and messages,
+ * against the objects of the file and the offline copy of the server's metadata. Whatever the offline
+ * copy cannot tell (a type it does not hold) is said in `notes` and never reported as an error.
+ */
+
+export type Identifier = 'UID' | 'CODE';
+
+interface ReferenceUse {
+  property: string;
+  target: string;
+  collection: boolean;
+  key: string | null;
+  /** `Name [id] (Klass)` of the referenced object as the file gives it. */
+  described: string;
+  /** The reference sits in an embedded object (`dataSetElements`): reported under the embedding property. */
+  embeddedIn: string | null;
+  /** Which property of the object the error names. */
+  reportProperty: string;
+  duplicate: boolean;
+  resolvedWhileReading: boolean;
+}
+
+/** What is kept of each object after reading it: enough to check it, never the object itself (files can be big). */
+interface ObjectSummary {
+  type: string;
+  index: number;
+  line: number;
+  id: string | null;
+  code: string | null;
+  name: string | null;
+  generatedId: boolean;
+  membership: boolean;
+  /** E4000 and E4001, in property order. */
+  schemaErrors: ErrorReport[];
+  uniqueValues: Array<{ property: string; value: string }>;
+  references: ReferenceUse[];
+}
+
+export interface CheckOptions {
+  params: Pick<ImportMetadataParams, 'identifier' | 'importStrategy' | 'atomicMode' | 'skipSharing' | 'skipValidation'>;
+  index: MetadataIndex | null;
+  /** Items listed per type in the preview. */
+  itemsPerType?: number;
+}
+
+const DEFAULT_ITEMS_PER_TYPE = 200;
+
+/** Property types as DHIS2 names them in `errorKlass` of an E4000. */
+const PROPERTY_KLASSES: Record<string, string> = {
+  valueType: 'org.hisp.dhis.common.ValueType',
+  domainType: 'org.hisp.dhis.dataelement.DataElementDomain',
+  aggregationType: 'org.hisp.dhis.analytics.AggregationType',
+  openingDate: 'java.util.Date',
+  periodType: 'org.hisp.dhis.period.PeriodType',
+  operator: 'org.hisp.dhis.expression.Operator',
+  programType: 'org.hisp.dhis.program.ProgramType',
+};
+
+export class MetadataChecker {
+  private readonly summaries: ObjectSummary[] = [];
+  private readonly typeOrder: string[] = [];
+  private readonly unknownTypes = new Map<string, number>();
+  private readonly identifier: Identifier;
+  private readonly itemsPerType: number;
+
+  constructor(private readonly options: CheckOptions) {
+    this.identifier = options.params.identifier === 'CODE' ? 'CODE' : 'UID';
+    this.itemsPerType = options.itemsPerType ?? DEFAULT_ITEMS_PER_TYPE;
+  }
+
+  /** Takes one object as it is read. */
+  add(record: MetadataObjectRecord): void {
+    const spec = typeSpec(record.type);
+    if (!spec) {
+      this.unknownTypes.set(record.type, (this.unknownTypes.get(record.type) ?? 0) + 1);
+      return;
+    }
+    if (!this.typeOrder.includes(record.type)) this.typeOrder.push(record.type);
+    this.summaries.push(summarise(record, spec, this.identifier, this.options.params.skipSharing));
+  }
+
+  get objectCount(): number {
+    return this.summaries.length;
+  }
+
+  finish(readNotes: readonly ReadNote[]): MetadataOfflineCheck {
+    return new Verdict(this.options, this.identifier, this.summaries, this.typeOrder, this.unknownTypes, this.itemsPerType).build(readNotes);
+  }
+}
+
+function summarise(record: MetadataObjectRecord, spec: TypeSpec, identifier: Identifier, skipSharing: boolean): ObjectSummary {
+  const o = record.object;
+  const id = textOf(o.id);
+  const name = textOf(o.name);
+  const membership = record.resolvedWhileReading?.includes('id') ?? false;
+  const summary: ObjectSummary = {
+    type: record.type,
+    index: record.index,
+    line: record.line,
+    id,
+    code: textOf(o.code),
+    name,
+    generatedId: record.generatedId === true,
+    membership,
+    schemaErrors: [],
+    uniqueValues: [],
+    references: [],
+  };
+  const klass = spec.klass;
+  const resolvedWhileReading = new Set(record.resolvedWhileReading ?? []);
+
+  if (!membership) {
+    for (const property of spec.required) {
+      const value = o[property];
+      if (value === undefined || value === null || value === '')
+        summary.schemaErrors.push(missing(klass, property, PROPERTY_KLASSES[property] ?? 'java.lang.String'));
+    }
+    for (const reference of spec.references) {
+      if (!reference.required) continue;
+      const value = o[reference.property];
+      if (value === undefined || value === null || (isPlainObject(value) && Object.keys(value).length === 0)) {
+        summary.schemaErrors.push(missing(klass, reference.property, typeSpec(reference.target)?.klass ?? 'java.lang.Object'));
+      }
+    }
+    const lengths: Record<string, number> = { ...(spec.codeNotUnique ? {} : { code: 50 }), ...spec.lengths };
+    for (const [property, max] of Object.entries(lengths)) {
+      const value = o[property];
+      if (typeof value === 'string' && value.length > max) {
+        summary.schemaErrors.push({
+          message: formatMessage('E4001', [property, max, value.length]),
+          mainKlass: klass,
+          errorKlass: 'java.lang.String',
+          errorProperty: property,
+          errorProperties: [property, max, value.length],
+          errorCode: 'E4001',
+          args: [property, String(max), String(value.length)],
+        });
+      }
+    }
+    const unique = spec.codeNotUnique ? spec.unique : ['code', ...spec.unique];
+    for (const property of unique) {
+      const value = textOf(o[property]);
+      if (value !== null) summary.uniqueValues.push({ property, value });
+    }
+  }
+
+  const use = (spec2: ReferenceSpec, value: unknown, embeddedIn: string | null) => {
+    if (USER_REFERENCE_PROPERTIES.has(spec2.property)) return;
+    const list = spec2.collection ? (Array.isArray(value) ? value : []) : value === undefined || value === null ? [] : [value];
+    const seen = new Set<string>();
+    for (const item of list) {
+      const key = referenceKey(item, identifier);
+      if (key === null) continue;
+      const duplicate = spec2.collection && seen.has(key);
+      seen.add(key);
+      summary.references.push({
+        property: spec2.property,
+        target: spec2.target,
+        collection: spec2.collection,
+        key,
+        described: describe(isPlainObject(item) ? textOf(item.name) : null, key, typeSpec(spec2.target)?.klass ?? spec2.target),
+        embeddedIn,
+        reportProperty: embeddedIn ?? spec2.property,
+        duplicate,
+        resolvedWhileReading: resolvedWhileReading.has(spec2.property),
+      });
+    }
+  };
+  for (const reference of spec.references) use(reference, o[reference.property], null);
+  for (const embedded of spec.embedded ?? []) {
+    const value = o[embedded.property];
+    const items = embedded.collection ? (Array.isArray(value) ? value : []) : [value];
+    for (const item of items) {
+      if (!isPlainObject(item)) continue;
+      for (const reference of embedded.references) use(reference, item[reference.property], embedded.property);
+    }
+  }
+  // Attribute values and sharing are references on every type that has them.
+  if (Array.isArray(o.attributeValues)) {
+    for (const value of o.attributeValues) {
+      if (isPlainObject(value)) use({ property: 'attribute', target: 'attributes', collection: false }, value.attribute, 'attributeValues');
+    }
+  }
+  if (!skipSharing && isPlainObject(o.sharing)) {
+    const sharing = o.sharing;
+    for (const [property, target, accesses] of [
+      ['users', 'users', 'userAccesses'],
+      ['userGroups', 'userGroups', 'userGroupAccesses'],
+    ] as const) {
+      const map = sharing[property];
+      if (!isPlainObject(map)) continue;
+      // Sharing always names users and groups by UID, whatever the import's identifier.
+      for (const [key, access] of Object.entries(map)) {
+        const uid = isPlainObject(access) ? (textOf(access.id) ?? key) : key;
+        summary.references.push({
+          property: accesses,
+          target,
+          collection: true,
+          key: uid,
+          described: describe(null, uid, typeSpec(target)!.klass),
+          embeddedIn: null,
+          reportProperty: accesses,
+          duplicate: false,
+          resolvedWhileReading: false,
+        });
+      }
+    }
+  }
+  return summary;
+}
+
+function missing(klass: string, property: string, propertyKlass: string): ErrorReport {
+  return {
+    message: formatMessage('E4000', [property]),
+    mainKlass: klass,
+    errorKlass: propertyKlass,
+    errorProperty: property,
+    errorProperties: [property],
+    errorCode: 'E4000',
+    args: [property],
+  };
+}
+
+/** DHIS2's PreheatIdentifier.getIdentifiersWithName: `Name [id] (Klass)`, or `[id] (Klass)` without a name. */
+export function describe(name: string | null, key: string | null, klass: string): string {
+  const ids = `[${key ?? 'null'}]`;
+  return name ? `${name} ${ids} (${simpleKlass(klass)})` : `${ids} (${simpleKlass(klass)})`;
+}
+
+type Existence = 'exists' | 'absent' | 'unknown';
+
+class Verdict {
+  private readonly index: MetadataIndex | null;
+  private readonly inFile = new Map<string, Set<string>>();
+  private readonly optionKeys: { ids: Set<string>; codes: Set<string> } | null;
+  private readonly unresolvedOffline = new Map<string, { references: number; keys: Set<string> }>();
+  private readonly notes: string[] = [];
+
+  constructor(
+    private readonly options: CheckOptions,
+    private readonly identifier: Identifier,
+    private readonly summaries: ObjectSummary[],
+    private readonly typeOrder: string[],
+    private readonly unknownTypes: Map<string, number>,
+    private readonly itemsPerType: number,
+  ) {
+    this.index = options.index;
+    for (const summary of summaries) {
+      const key = this.keyOf(summary);
+      if (key === null) continue;
+      let set = this.inFile.get(summary.type);
+      if (!set) this.inFile.set(summary.type, (set = new Set()));
+      set.add(key);
+    }
+    this.optionKeys = this.index ? collectOptions(this.index) : null;
+  }
+
+  private keyOf(summary: ObjectSummary): string | null {
+    return this.identifier === 'CODE' ? summary.code : summary.id;
+  }
+
+  /** Whether the offline copy can say if objects of this type exist on the server. */
+  private checkable(type: string): boolean {
+    const index = this.index;
+    const offline = typeSpec(type)?.offline;
+    if (!index || !offline) return false;
+    const fromServer = index.snapshot?.source === 'server';
+    if (offline === 'options') return fromServer || index.count('optionSets') > 0;
+    return fromServer || index.count(offline) > 0;
+  }
+
+  private exists(type: string, key: string): Existence {
+    if (!this.checkable(type)) return 'unknown';
+    const index = this.index!;
+    const offline = typeSpec(type)!.offline!;
+    if (offline === 'options') return (this.identifier === 'CODE' ? this.optionKeys!.codes : this.optionKeys!.ids).has(key) ? 'exists' : 'absent';
+    if (this.identifier === 'UID') return index.has(offline, key) ? 'exists' : 'absent';
+    const found = index.resolve(offline, key, 'CODE');
+    return found.ok || found.reason === 'ambiguous' ? 'exists' : 'absent';
+  }
+
+  private isDefault(target: string, key: string): boolean {
+    if (this.identifier === 'CODE') return key === 'default' && target in DEFAULT_OBJECT_UIDS;
+    if (DEFAULT_OBJECT_UIDS[target] === key) return true;
+    const index = this.index;
+    if (!index) return false;
+    return (
+      (target === 'categoryCombos' && key === index.defaultCategoryCombo) || (target === 'categoryOptionCombos' && key === index.defaultCategoryOptionCombo)
+    );
+  }
+
+  build(readNotes: readonly ReadNote[]): MetadataOfflineCheck {
+    const { importStrategy, atomicMode } = this.options.params;
+    const byType = new Map<string, ObjectSummary[]>();
+    for (const summary of this.summaries) {
+      const list = byType.get(summary.type);
+      if (list) list.push(summary);
+      else byType.set(summary.type, [summary]);
+    }
+
+    const typeReports: TypeReport[] = [];
+    const previewTypes: PreviewType[] = [];
+    const items: PreviewItem[] = [];
+    const decisions: Array<{ type: string; report: TypeReport; valid: Array<{ summary: ObjectSummary; action: PreviewAction; existence: Existence }> }> = [];
+    let anyErrors = false;
+    const skipped = new Map<ObjectSummary, string>();
+
+    for (const type of this.typeOrder) {
+      const spec = typeSpec(type)!;
+      const list: ObjectSummary[] = [];
+      for (const summary of byType.get(type) ?? []) {
+        const reason = this.skippedWhileReading(summary);
+        if (reason === null) list.push(summary);
+        else skipped.set(summary, reason);
+      }
+      const reports = new Map<number, ObjectReport>();
+      const addError = (summary: ObjectSummary, error: ErrorReport) => {
+        let report = reports.get(summary.index);
+        if (!report) {
+          report = { klass: spec.klass, index: summary.index, errorReports: [] };
+          if (summary.id) report.uid = summary.id;
+          if (summary.name) report.displayName = summary.name;
+          if (summary.line > 0) report.line = summary.line;
+          reports.set(summary.index, report);
+        }
+        report.errorReports.push(error);
+      };
+
+      const existence = new Map<ObjectSummary, Existence>();
+      for (const summary of list) {
+        const key = this.keyOf(summary);
+        existence.set(summary, summary.generatedId || key === null ? 'absent' : this.exists(type, key));
+      }
+
+      if (importStrategy === 'DELETE') {
+        for (const summary of list) {
+          if (existence.get(summary) === 'absent') addError(summary, this.notFound(spec, summary, false));
+        }
+      } else {
+        this.duplicateIds(spec, list, addError);
+        for (const summary of list) {
+          const state = existence.get(summary)!;
+          if (importStrategy === 'CREATE' && state === 'exists') addError(summary, this.foundForCreate(spec, summary));
+          if (importStrategy === 'UPDATE' && state === 'absent') addError(summary, this.notFound(spec, summary, true));
+        }
+        if (!this.options.params.skipValidation) for (const summary of list) for (const error of summary.schemaErrors) addError(summary, error);
+        this.uniqueness(spec, list, addError);
+        for (const summary of list) for (const error of this.references(spec, summary)) addError(summary, error);
+        if (importStrategy !== 'UPDATE') {
+          for (const summary of list) {
+            if (summary.generatedId || summary.membership || existence.get(summary) === 'exists') continue;
+            if (this.identifier === 'UID' && summary.id !== null && !isUid(summary.id)) {
+              addError(summary, {
+                message: formatMessage('E4014', [summary.id, simpleKlass(spec.klass)]),
+                mainKlass: spec.klass,
+                errorProperties: [summary.id, simpleKlass(spec.klass)],
+                errorCode: 'E4014',
+                args: [summary.id, simpleKlass(spec.klass)],
+              });
+            }
+          }
+        }
+      }
+
+      const objectReports = [...reports.values()].sort((a, b) => (a.index ?? 0) - (b.index ?? 0));
+      if (objectReports.length > 0) anyErrors = true;
+      const report: TypeReport = { klass: spec.klass, stats: emptyStats(), objectReports };
+      const valid: Array<{ summary: ObjectSummary; action: PreviewAction; existence: Existence }> = [];
+      for (const summary of list) {
+        const state = existence.get(summary)!;
+        if (reports.has(summary.index)) report.stats.ignored++;
+        else
+          valid.push({
+            summary,
+            action: summary.membership && importStrategy === 'CREATE_AND_UPDATE' ? 'update' : actionFor(importStrategy, state),
+            existence: state,
+          });
+      }
+      decisions.push({ type, report, valid });
+      typeReports.push(report);
+    }
+
+    const allIgnored = anyErrors && atomicMode === 'ALL';
+    const total = emptyStats();
+    for (const { type, report, valid } of decisions) {
+      const spec = typeSpec(type)!;
+      const counts: PreviewType = {
+        type,
+        klass: spec.klass,
+        label: spec.many,
+        total: report.stats.ignored + valid.length,
+        create: 0,
+        update: 0,
+        delete: 0,
+        ignore: report.stats.ignored,
+        unknown: 0,
+        checkedOffline: this.checkable(type),
+      };
+      for (const { action, existence } of valid) {
+        if (allIgnored) {
+          counts.ignore++;
+          report.stats.ignored++;
+          continue;
+        }
+        if (existence === 'unknown') counts.unknown++;
+        if (action === 'create' || action === 'create-or-update') {
+          counts.create += action === 'create' ? 1 : 0;
+          report.stats.created++;
+        } else if (action === 'update') {
+          counts.update++;
+          report.stats.updated++;
+        } else if (action === 'delete') {
+          counts.delete++;
+          report.stats.deleted++;
+        }
+      }
+      report.stats.total = report.stats.created + report.stats.updated + report.stats.deleted + report.stats.ignored;
+      addStats(total, report.stats);
+      previewTypes.push(counts);
+
+      const listed = this.summaries.filter((summary) => summary.type === type).slice(0, this.itemsPerType);
+      const validBySummary = new Map(valid.map((entry) => [entry.summary, entry.action]));
+      for (const summary of listed) {
+        const action = skipped.has(summary) ? 'skip' : allIgnored ? 'ignore' : (validBySummary.get(summary) ?? 'ignore');
+        items.push({ type, id: summary.id, code: summary.code, name: summary.name, action, line: summary.line > 0 ? summary.line : null });
+      }
+    }
+
+    const status: ReportStatus = !anyErrors ? 'OK' : atomicMode === 'ALL' ? 'ERROR' : 'WARNING';
+    const report: ImportReport = { status, stats: total, typeReports: typeReports.filter((type) => type.stats.total > 0 || type.objectReports.length > 0) };
+    return {
+      report,
+      preview: { types: previewTypes, items, itemsPerType: this.itemsPerType },
+      objects: this.summaries.length,
+      notes: [...this.buildNotes(readNotes, previewTypes), ...skipped.values()],
+      metadataLabel: this.index ? metadataLabel(this.index) : null,
+    };
+  }
+
+  /**
+   * CSV rows whose option set DHIS2 looks up while reading the file (option groups and group sets): when
+   * it is not on the server, DHIS2 drops the row without a word. Null when the object is kept.
+   */
+  private skippedWhileReading(summary: ObjectSummary): string | null {
+    for (const reference of summary.references) {
+      if (!reference.resolvedWhileReading || reference.collection || reference.key === null) continue;
+      if (typeSpec(summary.type)?.references.some((r) => r.property === reference.property && r.required)) continue;
+      if (this.inFile.get(reference.target)?.has(reference.key)) continue;
+      if (this.exists(reference.target, reference.key) !== 'absent') continue;
+      const label = typeSpec(reference.target)?.one ?? reference.target;
+      return `Line ${summary.line}: ${label} ${reference.key} is not on the server (as of the offline metadata), so DHIS2 skips this row without saying so.`;
+    }
+    return null;
+  }
+
+  private duplicateIds(spec: TypeSpec, list: ObjectSummary[], addError: (summary: ObjectSummary, error: ErrorReport) => void): void {
+    const seen = new Set<string>();
+    for (const summary of list) {
+      if (summary.generatedId || summary.id === null) continue;
+      if (!seen.has(summary.id)) {
+        seen.add(summary.id);
+        continue;
+      }
+      const args = [summary.id, `class ${spec.klass}`];
+      addError(summary, {
+        message: formatMessage('E5004', args),
+        mainKlass: spec.klass,
+        mainId: summary.id,
+        errorProperty: 'id',
+        errorProperties: args,
+        errorCode: 'E5004',
+        args,
+      });
+    }
+  }
+
+  private foundForCreate(spec: TypeSpec, summary: ObjectSummary): ErrorReport {
+    const args = [this.identifier, describe(summary.name, this.keyOf(summary), spec.klass)];
+    const error: ErrorReport = { message: formatMessage('E5000', args), mainKlass: spec.klass, errorProperties: args, errorCode: 'E5000', args };
+    if (summary.id) error.mainId = summary.id;
+    return error;
+  }
+
+  private notFound(spec: TypeSpec, summary: ObjectSummary, withProperty: boolean): ErrorReport {
+    const args = [this.identifier, describe(summary.name, this.keyOf(summary), spec.klass)];
+    const error: ErrorReport = { message: formatMessage('E5001', args), mainKlass: spec.klass, errorProperties: args, errorCode: 'E5001', args };
+    if (withProperty) error.errorProperty = 'id';
+    if (summary.id) error.mainId = summary.id;
+    return error;
+  }
+
+  /** E5003: a unique property's value is already used, by the server's objects or an earlier object of the file. */
+  private uniqueness(spec: TypeSpec, list: ObjectSummary[], addError: (summary: ObjectSummary, error: ErrorReport) => void): void {
+    const offline = spec.offline && spec.offline !== 'options' && this.checkable(spec.plural) ? spec.offline : null;
+    const taken = new Map<string, Map<string, string>>();
+    for (const summary of list) {
+      if (this.isDefault(spec.plural, summary.id ?? '')) continue;
+      const own = this.keyOf(summary);
+      for (const { property, value } of summary.uniqueValues) {
+        let values = taken.get(property);
+        if (!values) taken.set(property, (values = new Map()));
+        let holder = values.get(value) ?? null;
+        if (holder === null && offline && (property === 'code' || property === 'name')) {
+          const found = this.index!.resolve(offline, value, property === 'code' ? 'CODE' : 'NAME');
+          const other = found.ok ? found.uid : found.reason === 'ambiguous' ? (found.candidates[0] ?? null) : null;
+          if (other !== null && other !== summary.id) holder = this.identifier === 'CODE' ? (this.index!.get(offline, other)?.code ?? other) : other;
+        }
+        if (holder !== null && holder !== own) {
+          const args = [property, value, describe(summary.name, own, spec.klass), holder];
+          addError(summary, {
+            message: formatMessage('E5003', args),
+            mainKlass: spec.klass,
+            mainId: holder,
+            errorProperty: property,
+            errorProperties: args,
+            errorCode: 'E5003',
+            args,
+          });
+        } else if (own !== null) {
+          values.set(value, own);
+        }
+      }
+    }
+  }
+
+  private references(spec: TypeSpec, summary: ObjectSummary): ErrorReport[] {
+    const errors: ErrorReport[] = [];
+    const objectDescribed = describe(summary.name, this.keyOf(summary), spec.klass);
+    for (const reference of summary.references) {
+      if (reference.key === null || this.isDefault(reference.target, reference.key)) continue;
+      if (reference.duplicate) {
+        errors.push(this.referenceError('E5007', spec, summary, reference, objectDescribed));
+        continue;
+      }
+      if (this.inFile.get(reference.target)?.has(reference.key)) continue;
+      if (reference.target === 'users' && this.index?.user?.id === reference.key) continue;
+      const state = this.exists(reference.target, reference.key);
+      if (state === 'exists') continue;
+      if (state === 'unknown') {
+        let entry = this.unresolvedOffline.get(reference.target);
+        if (!entry) this.unresolvedOffline.set(reference.target, (entry = { references: 0, keys: new Set() }));
+        entry.references++;
+        entry.keys.add(reference.key);
+        continue;
+      }
+      if (reference.resolvedWhileReading && reference.collection) {
+        this.notes.push(
+          `Line ${summary.line}: ${typeSpec(reference.target)?.one ?? reference.target} ${reference.key} is not on the server (as of the offline metadata), so DHIS2 leaves it out of ${summary.name ?? summary.id ?? 'the object'} without saying so.`,
+        );
+        continue;
+      }
+      // DHIS2 looks these up while reading the CSV; a miss leaves the property empty.
+      if (reference.resolvedWhileReading && !reference.collection && spec.references.some((r) => r.property === reference.property && r.required)) {
+        errors.push(missing(spec.klass, reference.property, typeSpec(reference.target)?.klass ?? 'java.lang.Object'));
+        continue;
+      }
+      errors.push(this.referenceError('E5002', spec, summary, reference, objectDescribed));
+    }
+    return errors;
+  }
+
+  private referenceError(code: 'E5002' | 'E5007', spec: TypeSpec, summary: ObjectSummary, reference: ReferenceUse, objectDescribed: string): ErrorReport {
+    const args = [reference.described, objectDescribed, reference.reportProperty];
+    const error: ErrorReport = {
+      message: formatMessage(code, args),
+      mainKlass: spec.klass,
+      errorKlass: typeSpec(reference.target)?.klass,
+      errorProperty: reference.reportProperty,
+      errorProperties: args,
+      errorCode: code,
+      args,
+    };
+    if (summary.id) error.mainId = summary.id;
+    return error;
+  }
+
+  private buildNotes(readNotes: readonly ReadNote[], types: PreviewType[]): string[] {
+    const notes = [...this.notes];
+    const { identifier } = this.options.params;
+    if (identifier === 'AUTO') notes.push('Identifier AUTO was removed in DHIS2 2.36; newer servers match by UID, and so did this check.');
+    if (this.options.params.skipValidation)
+      notes.push('Skip validation is on: the server will not check required fields and lengths, so neither did this check.');
+    if (!this.index) {
+      notes.push(
+        'There is no offline metadata for this server, so only the file itself was checked (ids, duplicates, required fields, references between its own objects). References to objects on the server, and whether objects already exist, are checked by the server.',
+      );
+    }
+    for (const [type, count] of this.unknownTypes) {
+      notes.push(
+        `"${type}" (${count} ${count === 1 ? 'object' : 'objects'}) is not a DHIS2 metadata type this app knows; DHIS2 ignores collections it does not know.`,
+      );
+    }
+    for (const type of types) {
+      if (!hasRules(type.type)) {
+        notes.push(`${capitalise(type.label)}: only ids and duplicates were checked offline; the server checks their other fields and references.`);
+      }
+      if (this.index && !type.checkedOffline && type.total > 0 && this.options.params.importStrategy !== 'CREATE_AND_UPDATE') {
+        notes.push(
+          `Whether the ${type.label} in the file already exist on the server cannot be told offline (the offline metadata does not hold ${type.label}).`,
+        );
+      }
+    }
+    for (const [target, entry] of this.unresolvedOffline) {
+      const label = typeSpec(target)?.many ?? target;
+      const why = this.index ? `the offline metadata does not hold ${label}` : 'there is no offline metadata';
+      notes.push(
+        `Cannot check references to ${label} offline (${why}): ${entry.references} ${entry.references === 1 ? 'reference' : 'references'} to ${entry.keys.size} ${entry.keys.size === 1 ? 'object' : 'objects'} not in this file${sample(entry.keys)}. The server checks them.`,
+      );
+    }
+    for (const note of readNotes) notes.push(note.message);
+    return notes;
+  }
+}
+
+function actionFor(strategy: ImportMetadataParams['importStrategy'], existence: Existence): PreviewAction {
+  switch (strategy) {
+    case 'CREATE':
+      return 'create';
+    case 'UPDATE':
+      return 'update';
+    case 'DELETE':
+      return 'delete';
+    default:
+      return existence === 'exists' ? 'update' : existence === 'absent' ? 'create' : 'create-or-update';
+  }
+}
+
+function addStats(total: Stats, stats: Stats): void {
+  total.created += stats.created;
+  total.updated += stats.updated;
+  total.deleted += stats.deleted;
+  total.ignored += stats.ignored;
+  total.total += stats.total;
+}
+
+function collectOptions(index: MetadataIndex): { ids: Set<string>; codes: Set<string> } {
+  const ids = new Set<string>();
+  const codes = new Set<string>();
+  for (const set of index.all('optionSets')) {
+    for (const option of set.options) {
+      ids.add(option.id);
+      if (option.code !== null) codes.add(option.code);
+    }
+  }
+  return { ids, codes };
+}
+
+function sample(keys: Set<string>): string {
+  const shown = [...keys].slice(0, 5);
+  return ` (${shown.join(', ')}${keys.size > shown.length ? ', …' : ''})`;
+}
+
+function capitalise(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
