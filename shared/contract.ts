@@ -7,6 +7,7 @@ import { ImportMetadataOptions, MetadataFileInspection } from './metadata-import
 import { FolderCheck, FolderListing, FolderPathInput } from './folders';
 import { OrgUnitChildren, OrgUnitLookupResult, OrgUnitSearchResult } from './org-unit-tree';
 import { DEPENDENCY_OBJECT_TYPES, MetadataExportTypeList, PickableObjectList } from './metadata-export';
+import { CreateBundleInput, CreateBundleResult, DeviceIdentity, DeviceName, FolderScan, JobTransport, LoadFolderInput, LoadReport } from './bundles';
 
 /**
  * The one contract between the renderer and main. Both transports (Electron IPC and browser-mode
@@ -202,6 +203,14 @@ export const methods = {
     }),
     PickableObjectList,
   ),
+
+  /** USB bundles (shared/bundles.ts): this laptop's name in bundles, "Save to USB", "Load collected files", how a job travels. */
+  'bundles.device': method(Empty, DeviceIdentity),
+  'bundles.setDeviceName': method(z.object({ name: DeviceName }), DeviceIdentity),
+  'bundles.create': method(CreateBundleInput, CreateBundleResult),
+  'bundles.scan': method(z.object({ folder: LoadFolderInput.shape.folder }), FolderScan),
+  'bundles.load': method(LoadFolderInput, LoadReport),
+  'bundles.jobTransport': method(ById, JobTransport),
 
   'settings.get': method(Empty, Settings),
   'settings.update': method(SettingsUpdate, Settings),

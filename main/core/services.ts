@@ -117,6 +117,13 @@ export function createHandlers(core: Core, env: { mode: 'desktop' | 'browser'; a
     'metadataExport.types': (input) => metadataExport.types(input.serverId),
     'metadataExport.objects': (input) => metadataExport.objects(input),
 
+    'bundles.device': () => core.bundles.identity(),
+    'bundles.setDeviceName': (input) => core.bundles.setDeviceName(input.name),
+    'bundles.create': (input) => core.bundles.create(input),
+    'bundles.scan': (input) => core.bundles.scan(input.folder),
+    'bundles.load': (input) => core.bundles.load(input.folder, input.keys),
+    'bundles.jobTransport': (input) => core.bundles.transport(input.id),
+
     'settings.get': () => settings.get(),
     'settings.update': (input) => {
       const before = settings.get();
