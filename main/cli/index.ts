@@ -10,6 +10,7 @@ import { importCommand, IMPORT_HELP } from './commands/import';
 import { flushCommand, FLUSH_HELP } from './commands/flush';
 import { exportCommand, EXPORT_HELP } from './commands/export';
 import { validateCommand, VALIDATE_HELP } from './commands/validate';
+import { bundleCommand, BUNDLE_HELP } from './commands/bundle';
 
 const HELP = `dhis2-ie ${APP_VERSION}: DHIS2 Import/Export that works offline.
 
@@ -29,6 +30,8 @@ ${FLUSH_HELP}
 
 ${EXPORT_HELP}
 
+${BUNDLE_HELP}
+
 Every command takes --data-dir DIR (default: DHIS2_IE_DATA_DIR or the usual app data folder) and --json.`;
 
 type Command = (argv: string[], output: Output) => Promise<number>;
@@ -45,6 +48,7 @@ export async function runCli(argv: string[], output: Output = processOutput, ren
     flush: flushCommand,
     export: exportCommand,
     validate: validateCommand,
+    bundle: bundleCommand,
   };
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {

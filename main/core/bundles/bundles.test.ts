@@ -39,9 +39,10 @@ function failingDrive(okBytes: number, code: string): () => Writable {
         if (taken > okBytes) {
           const error = new Error(`${code}: simulated`) as NodeJS.ErrnoException;
           error.code = code;
-          return callback(error);
+          // As a file stream does: the failure comes back later, while more data is on its way.
+          return setImmediate(() => callback(error));
         }
-        callback();
+        setImmediate(() => callback());
       },
     });
   };

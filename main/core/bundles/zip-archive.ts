@@ -84,15 +84,26 @@ export class ZipArchiveWriter {
         callback(null, chunk);
       },
     });
+    let sinkError: unknown = null;
     const sink = async (source: AsyncIterable<Buffer>) => {
-      for await (const chunk of source) {
-        packed += chunk.length;
-        await this.write(chunk);
+      try {
+        for await (const chunk of source) {
+          packed += chunk.length;
+          await this.write(chunk);
+        }
+      } catch (error) {
+        sinkError = error;
+        throw error;
       }
     };
     const input = Buffer.isBuffer(content) ? [content] : content;
-    if (method === DEFLATE) await pipeline(input, meter, createDeflateRaw(), sink);
-    else await pipeline(input, meter, sink);
+    try {
+      if (method === DEFLATE) await pipeline(input, meter, createDeflateRaw(), sink);
+      else await pipeline(input, meter, sink);
+    } catch (error) {
+      // When the output fails, pipeline reports the abort of the streams it tore down; the drive's error is the one that matters.
+      throw this.failure ?? sinkError ?? error;
+    }
 
     const descriptor = Buffer.alloc(16);
     descriptor.writeUInt32LE(0x08074b50, 0);

@@ -1,0 +1,105 @@
+import { resolve } from 'node:path';
+import type { Core } from '../../core/core';
+import { notFound } from '../../core/errors';
+import { openCore } from '../open-core';
+import { parse, UsageError } from '../args';
+import { printJson, type Output } from '../output';
+
+export const BUNDLE_HELP = `dhis2-ie bundle create --out DIR [--jobs ID,...] [--name "LAPTOP NAME"] [--json]
+    Saves the imports waiting to be sent (or the jobs named) to one bundle file in DIR, a USB
+    drive for example; checks it by reading it back. The jobs are then "Carried on USB" and are
+    never sent from this laptop. --name sets how this laptop is named in bundles (kept).
+dhis2-ie bundle load DIR [--json]
+    Loads what is in DIR: bundles from facility laptops and loose DHIS2 data files are checked
+    and queued (each once: what was loaded before is reported as a duplicate); receipts from the
+    district mark carried jobs delivered. Writes a receipt next to each bundle loaded here.
+    Exit code 1 when something was rejected (damaged, changed, or from a newer app).
+dhis2-ie bundle scan DIR [--json]
+    Lists what bundle load would do, without loading anything.`;
+
+export async function bundleCommand(argv: string[], output: Output): Promise<number> {
+  const { values, positionals } = parse(argv, {
+    out: { type: 'string' },
+    jobs: { type: 'string' },
+    name: { type: 'string' },
+  });
+  if (values.help) return (output.out(BUNDLE_HELP), 0);
+  const [action, folder] = positionals;
+  if (action === 'create') {
+    if (!values.out) throw new UsageError('bundle create needs --out DIR: the folder (USB drive) to save the bundle in.');
+    const core = openCore(values['data-dir']);
+    try {
+      if (values.name !== undefined) core.bundles.setDeviceName(values.name);
+      const jobIds = values.jobs === undefined ? undefined : resolveJobIds(core, values.jobs);
+      const result = await core.bundles.create({ folder: resolve(values.out), jobIds });
+      if (values.json) return (printJson(output, result), 0);
+      for (const receipt of result.receipts) output.out(`Read ${receipt.fileName}: ${receipt.message}`);
+      output.out(
+        `Saved ${result.fileName} in ${resolve(values.out)} (${(result.bytes / 1024 / 1024).toFixed(2)} MB, ${result.jobIds.length} job${result.jobIds.length === 1 ? '' : 's'}${result.values === null ? '' : `, ${result.values.toLocaleString('en')} values`}); read back and checked.`,
+      );
+      output.out('The jobs are now "Carried on USB": they will not be sent from this laptop. Load the bundle at the district with: dhis2-ie bundle load DIR');
+      return 0;
+    } finally {
+      await core.close();
+    }
+  }
+  if (action === 'load' || action === 'scan') {
+    if (!folder) throw new UsageError(`bundle ${action} needs the folder to look in (the USB drive).`);
+    const core = openCore(values['data-dir']);
+    try {
+      if (action === 'scan') {
+        const scan = await core.bundles.scan(resolve(folder));
+        if (values.json) return (printJson(output, scan), 0);
+        if (scan.items.length === 0) output.out('Nothing to load: no bundles, receipts or DHIS2 data files in that folder.');
+        for (const item of scan.items) {
+          const what = item.bundle
+            ? `bundle ${item.bundle.source.sequence} from ${item.bundle.source.deviceName}, ${item.bundle.jobs.length} job(s), made ${new Date(item.bundle.createdAt).toLocaleString()}`
+            : item.receipt
+              ? `receipt from ${item.receipt.district} (${item.receipt.stage})`
+              : item.file
+                ? `${item.file.format.toUpperCase()} data file`
+                : item.kind;
+          output.out(`${item.status.toUpperCase().padEnd(9)} ${item.relativePath}: ${what}${item.message ? ` — ${item.message}` : ''}`);
+          for (const note of item.bundle?.notes ?? []) output.out(`          note: ${note}`);
+        }
+        for (const note of scan.notes) output.out(`Note: ${note}`);
+        return 0;
+      }
+      const report = await core.bundles.load(resolve(folder));
+      if (values.json) {
+        printJson(output, report);
+        return report.rejected.length > 0 ? 1 : 0;
+      }
+      for (const item of report.loaded) output.out(`Loaded     ${item.fileName}: ${item.message}`);
+      for (const item of report.duplicate) output.out(`Duplicate  ${item.fileName}: ${item.message}`);
+      for (const item of report.rejected) output.out(`Rejected   ${item.fileName}: ${item.message}`);
+      for (const receipt of report.receipts) output.out(`Receipt    ${receipt.fileName}: ${receipt.message}`);
+      for (const written of report.receiptsWritten) output.out(`Wrote      ${written.fileName} (receipt, ${written.stage})`);
+      for (const note of report.notes) output.out(`Note: ${note}`);
+      const nothing = report.loaded.length + report.duplicate.length + report.rejected.length + report.receipts.length === 0;
+      if (nothing) output.out('Nothing to load: no new bundles, receipts or DHIS2 data files in that folder.');
+      else if (report.loaded.length > 0) output.out('The loaded jobs are queued; they are sent when the server can be reached (dhis2-ie flush sends now).');
+      return report.rejected.length > 0 ? 1 : 0;
+    } finally {
+      await core.close();
+    }
+  }
+  throw new UsageError(action ? `Unknown bundle action "${action}". Use: dhis2-ie bundle create | load | scan.` : BUNDLE_HELP);
+}
+
+/** Full ids, or the 8-character prefixes `dhis2-ie jobs` shows. */
+function resolveJobIds(core: Core, list: string): string[] {
+  const wanted = list
+    .split(',')
+    .map((id) => id.trim())
+    .filter(Boolean);
+  if (wanted.length === 0) throw new UsageError('--jobs needs at least one job id (see: dhis2-ie jobs).');
+  const all = core.jobs.list({ limit: 1000, offset: 0, states: ['queued', 'waiting-for-connection', 'carried'] }).jobs;
+  return wanted.map((id) => {
+    if (core.jobs.get(id)) return id;
+    const matches = all.filter((job) => job.id.startsWith(id));
+    if (matches.length === 1) return matches[0]!.id;
+    if (matches.length > 1) throw new UsageError(`"${id}" matches several jobs; give more of the id.`);
+    throw notFound('Job', id);
+  });
+}
