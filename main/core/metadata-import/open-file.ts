@@ -6,7 +6,8 @@ import { openInput } from '../formats/open-input';
 import { sniffFile } from '../formats/sniff-file';
 import type { Compression } from '../formats/sniff';
 import type { MetadataIndex } from '../metadata/index';
-import { locateSyntaxError } from '../metadata/export-reader';
+import Parser from 'stream-json/Parser';
+import { textChunks } from '../formats/text-chunks';
 import { MetadataChecker } from './check';
 import { readMetadataCsv } from './read-csv';
 import { readMetadataJson } from './read-json';
@@ -86,14 +87,64 @@ export async function checkMetadataFile(
   return checker.finish(result.notes);
 }
 
-/** Where a JSON syntax error is, to the column, by reading the text again line by line. */
+/** Lines up to this long are fed one character at a time to find the column; longer (minified) lines in pieces. */
+const EXACT_COLUMN_LINE = 20_000;
+const PIECE = 256;
+
+/**
+ * The column of a JSON syntax error on a known line: the text is read again, everything before the line
+ * fed to a fresh parser in big pieces, then the line itself in small ones until the parser stops.
+ */
 async function withColumn(error: FormatError, opened: OpenedMetadataFile | null): Promise<number | null> {
-  if (!opened || error.code !== 'JSON_SYNTAX') return null;
+  if (!opened || error.code !== 'JSON_SYNTAX' || error.line === undefined) return null;
+  const parser = new ColumnProbe({ packValues: true, streamValues: false });
+  let failed = false;
+  const feed = (text: string) => {
+    parser._transform(text, 'utf8', (problem?: Error | null) => {
+      if (problem) failed = true;
+    });
+  };
+  let line = 1;
+  let column = 0;
+  const stream = opened.open();
   try {
-    const found = await locateSyntaxError(opened.open());
-    return found && found.line === error.line ? found.column : null;
+    for await (const text of textChunks(stream, 'probe')) {
+      let from = 0;
+      while (from < text.length) {
+        if (line < error.line) {
+          const newline = text.indexOf('\n', from);
+          const to = newline === -1 ? text.length : newline + 1;
+          feed(text.slice(from, to));
+          if (failed) return null;
+          if (newline !== -1) line++;
+          from = to;
+          continue;
+        }
+        const newline = text.indexOf('\n', from);
+        const lineEnd = newline === -1 ? text.length : newline;
+        const step = lineEnd - from > EXACT_COLUMN_LINE ? PIECE : 1;
+        while (from < lineEnd) {
+          const piece = text.slice(from, Math.min(lineEnd, from + step));
+          feed(piece);
+          if (failed) return column + 1;
+          column += piece.length;
+          from += piece.length;
+        }
+        if (newline !== -1) return null;
+      }
+    }
+    return null;
   } catch {
     return null;
+  } finally {
+    stream.destroy();
+  }
+}
+
+/** A parser that throws its tokens away: only where the text stops being JSON matters. */
+class ColumnProbe extends Parser {
+  override push(): boolean {
+    return true;
   }
 }
 

@@ -177,8 +177,8 @@ export async function* readMetadataJson(input: Readable, fileName: string, resul
   }
   const last = tokenizer.end();
   yield* drain(last.tokens);
-  if (last.problem) throw syntaxError(fileName, last.problem);
   if (!sawAny) throw new FormatError('EMPTY_FILE', `${at(fileName)} is empty.`, { file: fileName });
+  if (last.problem) throw syntaxError(fileName, last.problem);
   if (state !== 'end') {
     throw new FormatError('JSON_SYNTAX', `${at(fileName)}: the file ends before the JSON does; it may have been cut off. Copy it again.`, { file: fileName });
   }
