@@ -7,6 +7,7 @@ import { serverCommand, SERVER_HELP } from './commands/server';
 import { jobsCommand, JOBS_HELP } from './commands/jobs';
 import { metadataCommand, METADATA_HELP } from './commands/metadata';
 import { importCommand, IMPORT_HELP } from './commands/import';
+import { IMPORT_METADATA_HELP } from './commands/import-metadata';
 import { flushCommand, FLUSH_HELP } from './commands/flush';
 import { exportCommand, EXPORT_HELP } from './commands/export';
 import { validateCommand, VALIDATE_HELP } from './commands/validate';
@@ -25,6 +26,8 @@ ${METADATA_HELP}
 ${VALIDATE_HELP}
 
 ${IMPORT_HELP}
+
+${IMPORT_METADATA_HELP}
 
 ${FLUSH_HELP}
 

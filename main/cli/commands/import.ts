@@ -4,6 +4,7 @@ import { openCore } from '../open-core';
 import { parse, UsageError } from '../args';
 import { printJson, type Output } from '../output';
 import { DATA_IMPORT_OPTIONS, DATA_IMPORT_OPTIONS_HELP, paramsFromFlags } from './data-options';
+import { importMetadataCommand } from './import-metadata';
 
 export const IMPORT_HELP = `dhis2-ie import data FILE [options] [--json]
     Keeps a copy of FILE and queues its import; it is sent when the server can be reached
@@ -11,11 +12,15 @@ export const IMPORT_HELP = `dhis2-ie import data FILE [options] [--json]
 ${DATA_IMPORT_OPTIONS_HELP}`;
 
 export async function importCommand(argv: string[], output: Output): Promise<number> {
+  // Metadata has its own options; the kind comes first on the command line.
+  if (argv[0] === 'metadata') return importMetadataCommand(argv.slice(1), output);
   const { values, positionals } = parse(argv, DATA_IMPORT_OPTIONS);
   if (values.help) return (output.out(IMPORT_HELP), 0);
   const [kind, file] = positionals;
   if (kind !== 'data')
-    throw new UsageError(kind ? `Importing "${kind}" is not available yet; this version imports data values: dhis2-ie import data FILE.` : IMPORT_HELP);
+    throw new UsageError(
+      kind ? `Importing "${kind}" is not available yet; this version imports data values and metadata: dhis2-ie import data|metadata FILE.` : IMPORT_HELP,
+    );
   if (!file) throw new UsageError('import data needs the file to import.');
   const path = resolve(file);
   if (!existsSync(path) || !statSync(path).isFile()) throw new UsageError(`"${file}" is not a file.`);
