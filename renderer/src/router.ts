@@ -1,6 +1,6 @@
 import type { Component } from 'vue';
 import { createRouter, createWebHashHistory, type RouteRecordRaw } from 'vue-router';
-import { FORM_PAGES, JOB_OVERVIEW_PAGE, SERVERS_PAGE, SETTINGS_PAGE, type AppPage } from '@/lib/pages';
+import { FORM_PAGES, JOB_OVERVIEW_PAGE, LOAD_COLLECTED_PAGE, SERVERS_PAGE, SETTINGS_PAGE, type AppPage } from '@/lib/pages';
 import HomePage from '@/pages/HomePage.vue';
 import NotBuiltYetPage from '@/pages/NotBuiltYetPage.vue';
 
@@ -40,6 +40,12 @@ const routes: RouteRecordRaw[] = [
     name: JOB_OVERVIEW_PAGE.name,
     component: () => import('@/pages/JobOverviewPage.vue'),
     meta: { title: JOB_OVERVIEW_PAGE.title },
+  },
+  {
+    path: LOAD_COLLECTED_PAGE.path,
+    name: LOAD_COLLECTED_PAGE.name,
+    component: () => import('@/pages/LoadCollectedFilesPage.vue'),
+    meta: { title: LOAD_COLLECTED_PAGE.title },
   },
   {
     path: SERVERS_PAGE.path,

@@ -8,6 +8,7 @@ import {
   mdiServerNetwork,
   mdiSitemap,
   mdiTable,
+  mdiUsbFlashDrive,
   mdiVectorPolygon,
 } from '@mdi/js';
 import type { JobType } from '@shared/jobs';
@@ -172,6 +173,18 @@ export const JOB_OVERVIEW_PAGE: AppPage = {
   title: 'Job overview',
   description: 'Every import and export job started in this app, kept across restarts, with its progress, log and result.',
   icon: mdiFormatListChecks,
+  formBuilt: true,
+};
+
+export const LOAD_COLLECTED_PAGE: AppPage = {
+  name: 'load-collected',
+  path: '/utils/load-collected',
+  group: 'utils',
+  navLabel: 'Load collected files',
+  title: 'Load collected files',
+  description:
+    'Load what a USB drive brings from facilities: bundles saved with "Save to USB", loose DHIS2 data files, and receipts from the district. Each is checked, and queued only once.',
+  icon: mdiUsbFlashDrive,
   formBuilt: true,
 };
 
