@@ -50,6 +50,26 @@ describe('FileStore', () => {
     expect(db.prepare('SELECT COUNT(*) AS n FROM files').get()).toEqual({ n: 0 });
   });
 
+  it('stores a file from disk that spans many read chunks byte for byte, and refuses one over the limit without a trace', async () => {
+    // 5.5 MB of varied bytes: more chunks than the copy's rotating buffers, and a short last one.
+    const content = Buffer.alloc(5.5 * 1024 * 1024);
+    for (let i = 0; i < content.length; i++) content[i] = (i * 31 + (i >>> 13)) & 0xff;
+    const source = join(dir.path, 'values.json');
+    writeFileSync(source, content);
+    const store = new FileStore(dir.path, db);
+    const ref = await store.putFromPath(source, 'values.json');
+    expect(ref).toEqual({ sha256: createHash('sha256').update(content).digest('hex'), name: 'values.json', size: content.length });
+    expect(readFileSync(store.pathOf(ref.sha256)).equals(content)).toBe(true);
+    expect(await store.verify(ref.sha256)).toBe(true);
+    if (process.platform !== 'win32') expect(statSync(store.pathOf(ref.sha256)).mode & 0o777).toBe(0o600);
+
+    const small = new FileStore(dir.path, db, 3 * 1024 * 1024);
+    await expect(small.putFromPath(source, 'values.json')).rejects.toMatchObject({ code: 'FILE_TOO_LARGE', message: expect.stringContaining('values.json') });
+    expect(readdirSync(join(dir.path, 'files', 'tmp'))).toEqual([]);
+    await expect(store.putFromPath(join(dir.path, 'gone.csv'), 'gone.csv')).rejects.toMatchObject({ code: 'ENOENT' });
+    expect(readdirSync(join(dir.path, 'files', 'tmp'))).toEqual([]);
+  });
+
   it('removes a stream that failed half way, keeping earlier files intact', async () => {
     const store = new FileStore(dir.path, db);
     const kept = await store.put(Readable.from([Buffer.from('kept')]), 'kept.txt');

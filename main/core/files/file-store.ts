@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream, createWriteStream, existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, openSync, fsyncSync, closeSync } from 'node:fs';
+import { open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -37,11 +38,12 @@ export class FileStore {
     const hash = createHash('sha256');
     let size = 0;
     const maxBytes = this.maxBytes;
+    const tooLarge = (name: string) => this.tooLarge(name);
     const meter = new Transform({
       transform(chunk: Buffer, _encoding, callback) {
         size += chunk.length;
         if (size > maxBytes) {
-          callback(new AppError('FILE_TOO_LARGE', `"${name}" is larger than ${Math.round(maxBytes / 1024 ** 2)} MB, the most the app accepts in one file.`));
+          callback(tooLarge(name));
           return;
         }
         hash.update(chunk);
@@ -51,25 +53,72 @@ export class FileStore {
     try {
       await pipeline(source, meter, createWriteStream(tmpPath, { flags: 'wx', mode: 0o600 }));
       fsyncPath(tmpPath);
-      const sha256 = hash.digest('hex');
-      const finalPath = this.pathOf(sha256);
-      mkdirSync(join(this.root, sha256.slice(0, 2)), { recursive: true });
-      if (existsSync(finalPath) && statSync(finalPath).size === size) {
-        rmSync(tmpPath, { force: true });
-      } else {
-        renameSync(tmpPath, finalPath);
-        fsyncPath(join(this.root, sha256.slice(0, 2)));
-      }
-      this.db.prepare('INSERT OR IGNORE INTO files (sha256, size, created_at) VALUES (?, ?, ?)').run(sha256, size, nowIso());
-      return { sha256, name: safeName(name), size };
+      return this.keep(tmpPath, hash.digest('hex'), size, name);
     } catch (error) {
       rmSync(tmpPath, { force: true });
       throw error;
     }
   }
 
-  putFromPath(path: string, name: string): Promise<FileRef> {
-    return this.put(createReadStream(path), name);
+  /**
+   * A file on disk: read once in large chunks, each hashed while the one before is being written and the
+   * next read (files of hundreds of megabytes are common, and the user waits for this before anything else).
+   */
+  async putFromPath(path: string, name: string): Promise<FileRef> {
+    const tmpPath = join(this.tmp, randomUUID());
+    const hash = createHash('sha256');
+    let size = 0;
+    const input = await open(path, 'r');
+    try {
+      const output = await open(tmpPath, 'wx', 0o600);
+      const buffers = [Buffer.allocUnsafe(COPY_CHUNK), Buffer.allocUnsafe(COPY_CHUNK), Buffer.allocUnsafe(COPY_CHUNK)];
+      let written: Promise<void> = Promise.resolve();
+      let reading = input.read(buffers[0]!, 0, COPY_CHUNK, null);
+      try {
+        for (let i = 0; ; i++) {
+          const { bytesRead } = await reading;
+          if (bytesRead === 0) break;
+          size += bytesRead;
+          if (size > this.maxBytes) throw this.tooLarge(name);
+          // Three buffers: one being read, one hashed, one written; the write two chunks back is done before its buffer is read into again.
+          reading = input.read(buffers[(i + 1) % 3]!, 0, COPY_CHUNK, null);
+          const bytes = buffers[i % 3]!.subarray(0, bytesRead);
+          hash.update(bytes);
+          await written;
+          written = writeAll(output, bytes);
+        }
+        await written;
+        await output.sync();
+      } finally {
+        // Nothing may be left in flight (or rejecting unheard) once this returns.
+        await Promise.allSettled([reading, written]);
+        await output.close();
+      }
+      return this.keep(tmpPath, hash.digest('hex'), size, name);
+    } catch (error) {
+      rmSync(tmpPath, { force: true });
+      throw error;
+    } finally {
+      await input.close();
+    }
+  }
+
+  /** A complete, fsynced temp file becomes the stored file of its hash. */
+  private keep(tmpPath: string, sha256: string, size: number, name: string): FileRef {
+    const finalPath = this.pathOf(sha256);
+    mkdirSync(join(this.root, sha256.slice(0, 2)), { recursive: true });
+    if (existsSync(finalPath) && statSync(finalPath).size === size) {
+      rmSync(tmpPath, { force: true });
+    } else {
+      renameSync(tmpPath, finalPath);
+      fsyncPath(join(this.root, sha256.slice(0, 2)));
+    }
+    this.db.prepare('INSERT OR IGNORE INTO files (sha256, size, created_at) VALUES (?, ?, ?)').run(sha256, size, nowIso());
+    return { sha256, name: safeName(name), size };
+  }
+
+  private tooLarge(name: string): AppError {
+    return new AppError('FILE_TOO_LARGE', `"${name}" is larger than ${Math.round(this.maxBytes / 1024 ** 2)} MB, the most the app accepts in one file.`);
   }
 
   has(sha256: string): boolean {
@@ -112,6 +161,12 @@ export class FileStore {
     }
     return orphans.length;
   }
+}
+
+const COPY_CHUNK = 1024 * 1024;
+
+async function writeAll(output: FileHandle, bytes: Buffer): Promise<void> {
+  for (let offset = 0; offset < bytes.length;) offset += (await output.write(bytes, offset, bytes.length - offset)).bytesWritten;
 }
 
 function fsyncPath(path: string): void {
