@@ -1,74 +1,157 @@
-import Papa from 'papaparse';
 import type { Readable } from 'node:stream';
 import { FormatError, at } from '../format-error';
 import { textChunks } from '../text-chunks';
 
-export interface CsvRow {
-  /** Cells as papaparse gives them: quotes removed, nothing trimmed. */
-  cells: string[];
-  /** 1-based physical line where the row starts. */
-  line: number;
-}
-
-export interface CsvRowBatch {
-  rows: CsvRow[];
-  /** Set when the CSV breaks; `rows` still holds every row before the broken one. */
-  problem: FormatError | null;
-}
-
 /**
  * No legitimate row is this long (DHIS2 caps values and comments far below it). Past it, an opening quote
- * that is never closed is swallowing the rest of the file, and papaparse would hold all of it in memory.
+ * that is never closed is swallowing the rest of the file, which would otherwise all be held in memory.
  */
 export const MAX_ROW_CHARS = 4 * 1024 * 1024;
 
-interface PapaError {
-  code: string;
-  row?: number;
-}
+/** Takes each row: its cells (quotes removed, nothing trimmed) and the 1-based line it starts on. */
+export type RowSink = (cells: string[], line: number) => void;
 
-interface PapaResult {
-  data: string[][];
-  errors: PapaError[];
-  meta: { cursor: number };
-}
+const COMMA = 44;
+const NEWLINE = 10;
+const QUOTE = 34;
+const CARRIAGE_RETURN = 13;
 
 /**
- * Rows of a CSV file with the line each starts on. papaparse's Node duplex stream drops its parse errors
- * and positions, both of which the user needs, so its parser is driven chunk by chunk here instead: each
- * chunk is parsed together with the unfinished row left from the one before. Rows end at "\n", so files
- * mixing Windows and Unix line ends (hand-edited exports) still split into rows.
+ * Rows of a CSV file with the line each starts on, read the way papaparse 5 reads it with `,`, `"` and a
+ * `\n` row end (which the app used before; files, fixtures and tests were checked against it): a cell that
+ * starts with a quote runs to a closing quote followed, after nothing but whitespace, by a comma or a line
+ * end, with `""` standing for a quote; quotes inside an unquoted cell are text. Rows end at "\n", so files
+ * mixing Windows and Unix line ends still split into rows; the "\r" of a "\r\n" is dropped from the row's
+ * last cell. Written out by hand because this loop runs over every character of million-value files:
+ * it looks at each character once and makes no string but the cells.
  */
-export async function* csvRows(input: Readable, fileName: string): AsyncGenerator<CsvRowBatch, void, undefined> {
-  const parser = new Papa.Parser({ delimiter: ',', newline: '\n', quoteChar: '"' });
-  let partial = '';
-  let line = 1;
-  const rowsOf = (result: PapaResult, final: boolean): CsvRowBatch => {
-    const rows: CsvRow[] = [];
-    const broken = result.errors.find((error) => final || (error.row !== undefined && error.row < result.data.length));
-    for (let i = 0; i < result.data.length; i++) {
-      const cells = result.data[i]!;
-      if (broken && broken.row === i) return { rows, problem: quoteProblem(fileName, line, broken.code) };
-      const last = cells.length - 1;
-      if (cells[last]?.endsWith('\r')) cells[last] = cells[last]!.slice(0, -1);
-      rows.push({ cells, line });
-      line += 1 + countNewlines(cells);
-    }
-    return { rows, problem: broken ? quoteProblem(fileName, line, broken.code) : null };
-  };
-  for await (const text of carriageReturnsAsNewlines(textChunks(input, fileName))) {
-    const aggregate = partial + text;
-    const result = parser.parse(aggregate, 0, true) as PapaResult;
-    partial = aggregate.slice(result.meta.cursor);
-    const batch = rowsOf(result, false);
-    if (!batch.problem && partial.length > MAX_ROW_CHARS) batch.problem = quoteProblem(fileName, line, 'MissingQuotes');
-    yield batch;
-    if (batch.problem) return;
+export class CsvTokenizer {
+  private partial = '';
+  /** The line the next row starts on. */
+  private line = 1;
+  private problem: FormatError | null = null;
+
+  constructor(private readonly fileName: string) {}
+
+  /** Hands every row this text completes to `sink`; returns the problem that stops the file, if any (rows before it were handed over). */
+  feed(text: string, sink: RowSink): FormatError | null {
+    if (this.problem) return this.problem;
+    const input = this.partial === '' ? text : this.partial + text;
+    const used = this.rows(input, false, sink);
+    this.partial = used === input.length ? '' : input.slice(used);
+    if (!this.problem && this.partial.length > MAX_ROW_CHARS) this.problem = quoteProblem(this.fileName, this.line, 'MissingQuotes');
+    return this.problem;
   }
-  if (partial !== '') yield rowsOf(parser.parse(partial, 0, false) as PapaResult, true);
+
+  /** The end of the file: the last row, even without a line end. */
+  end(sink: RowSink): FormatError | null {
+    if (this.problem) return this.problem;
+    if (this.partial !== '') this.rows(this.partial, true, sink);
+    this.partial = '';
+    return this.problem;
+  }
+
+  /** Parses whole rows from the start of `input`; returns how far it got (the start of the unfinished row). */
+  private rows(input: string, final: boolean, sink: RowSink): number {
+    const length = input.length;
+    let rowStart = 0;
+    let pos = 0;
+    let cells: string[] = [];
+    let newlines = 0;
+    let broken = false;
+    for (;;) {
+      // pos is at the start of a cell.
+      let rowEnds = false;
+      if (pos < length && input.charCodeAt(pos) === QUOTE) {
+        // A quoted cell: papaparse's search for its closing quote, step for step.
+        let quote = pos;
+        let next: number;
+        for (;;) {
+          quote = input.indexOf('"', quote + 1);
+          if (quote === -1) {
+            if (!final) return rowStart;
+            this.problem = quoteProblem(this.fileName, this.line, broken ? 'InvalidQuotes' : 'MissingQuotes');
+            return length;
+          }
+          if (quote === length - 1) {
+            if (!final) return rowStart;
+            next = length;
+            rowEnds = true;
+            break;
+          }
+          if (input.charCodeAt(quote + 1) === QUOTE) {
+            quote++;
+            continue;
+          }
+          const nextComma = input.indexOf(',', quote + 1);
+          const nextNewline = input.indexOf('\n', quote + 1);
+          const checkUpTo = nextNewline === -1 ? nextComma : Math.min(nextComma, nextNewline);
+          const spaces = extraSpaces(input, quote, checkUpTo);
+          if (input.charCodeAt(quote + 1 + spaces) === COMMA) {
+            next = quote + 2 + spaces;
+            break;
+          }
+          const spacesBeforeNewline = extraSpaces(input, quote, nextNewline);
+          if (input.charCodeAt(quote + 1 + spacesBeforeNewline) === NEWLINE) {
+            next = quote + 2 + spacesBeforeNewline;
+            rowEnds = true;
+            break;
+          }
+          // Text after a closing quote: the row is broken, but papaparse reads on for a quote that closes.
+          broken = true;
+          quote++;
+        }
+        let cell = input.slice(pos + 1, quote);
+        if (cell.indexOf('"') !== -1) cell = cell.replace(/""/g, '"');
+        for (let at = cell.indexOf('\n'); at !== -1; at = cell.indexOf('\n', at + 1)) newlines++;
+        cells.push(cell);
+        pos = next;
+      } else {
+        let i = pos;
+        let c = 0;
+        while (i < length && (c = input.charCodeAt(i)) !== COMMA && c !== NEWLINE) i++;
+        if (i === length) {
+          if (!final) return rowStart;
+          cells.push(input.slice(pos, length));
+          pos = length;
+          rowEnds = true;
+        } else {
+          cells.push(input.slice(pos, i));
+          pos = i + 1;
+          rowEnds = c === NEWLINE;
+        }
+      }
+      if (!rowEnds) continue;
+      if (broken) {
+        this.problem = quoteProblem(this.fileName, this.line, 'InvalidQuotes');
+        return length;
+      }
+      const last = cells.length - 1;
+      const lastCell = cells[last]!;
+      if (lastCell.charCodeAt(lastCell.length - 1) === CARRIAGE_RETURN) cells[last] = lastCell.slice(0, -1);
+      sink(cells, this.line);
+      this.line += 1 + newlines;
+      cells = [];
+      newlines = 0;
+      rowStart = pos;
+      if (pos >= length) return length;
+    }
+  }
 }
 
-function quoteProblem(fileName: string, line: number, code: string): FormatError {
+/** papaparse's extraSpaces: how much nothing-but-whitespace (as String.trim sees it) lies between a closing quote and `index`. */
+function extraSpaces(input: string, quote: number, index: number): number {
+  if (index === -1) return 0;
+  const between = input.substring(quote + 1, index);
+  return between !== '' && between.trim() === '' ? between.length : 0;
+}
+
+/** The text of a CSV file in chunks for the tokenizer: UTF-8 without byte order mark, old Mac line ends made "\n". */
+export function csvText(input: Readable, fileName: string): AsyncIterable<string> {
+  return carriageReturnsAsNewlines(textChunks(input, fileName));
+}
+
+function quoteProblem(fileName: string, line: number, code: 'MissingQuotes' | 'InvalidQuotes'): FormatError {
   const what =
     code === 'MissingQuotes'
       ? 'a quoted cell starts here but its closing quote (") is missing, so the rest of the file would be read as one cell'
@@ -76,18 +159,9 @@ function quoteProblem(fileName: string, line: number, code: string): FormatError
   return new FormatError('CSV_QUOTES', `${at(fileName, line)}: ${what}. Correct the quotes and import the file again.`, { file: fileName, line });
 }
 
-function countNewlines(cells: string[]): number {
-  let count = 0;
-  for (const cell of cells) {
-    for (let at = cell.indexOf('\n'); at !== -1; at = cell.indexOf('\n', at + 1)) count++;
-  }
-  return count;
-}
-
 /**
- * Old Mac files end lines with a lone "\r"; those become "\n". Windows "\r\n" is left alone (papaparse
- * splits on "\n" and the "\r" is dropped from the row's last cell), so line breaks inside quoted cells
- * keep their own form.
+ * Old Mac files end lines with a lone "\r"; those become "\n". Windows "\r\n" is left alone (rows split on
+ * "\n" and the "\r" is dropped from the row's last cell), so line breaks inside quoted cells keep their own form.
  */
 async function* carriageReturnsAsNewlines(chunks: AsyncIterable<string>): AsyncGenerator<string, void, undefined> {
   let mode: 'unknown' | 'lf' | 'cr' = 'unknown';

@@ -4,7 +4,7 @@ import type { DataValueRecord } from '../../datavalues/types';
 import { FormatError, at } from '../format-error';
 import { adxToDhis2Period } from './adx-period';
 import { blankRecord, emptyToNull, parseJavaBoolean } from './record';
-import { plainAttributes, xmlItems } from './xml-items';
+import { plainAttributes, xmlItemBatches } from './xml-items';
 
 /**
  * An ADX data value as read. When an `<annotation>` gave the value, `valueAttribute` keeps what the
@@ -43,13 +43,13 @@ interface Pending {
   annotation: string | null;
 }
 
-export async function* readAdxValues(open: () => Readable, fileName: string): AsyncGenerator<AdxDataValueRecord, void, undefined> {
+export function readAdxBatches(open: () => Readable, fileName: string): AsyncGenerator<AdxDataValueRecord[], void, undefined> {
   let depth = 0;
   let index = 0;
   let group: Group | null = null;
   let pending: Pending | null = null;
   let inAnnotation = false;
-  yield* xmlItems<AdxDataValueRecord>(open(), fileName, {
+  return xmlItemBatches<AdxDataValueRecord>(open(), fileName, {
     open(tag, line) {
       if (depth++ === 0) return checkAdxRoot(tag, line, fileName);
       if (tag.local === 'group') group = groupOf(tag, line, fileName);

@@ -2,8 +2,8 @@ import type { Readable } from 'node:stream';
 import type { DataValueRecord } from '../../datavalues/types';
 import { FormatError, at } from '../format-error';
 import { POSITIONAL, layoutFromHeader, type ColumnLayout, type ColumnMode, type CsvField } from './csv-columns';
-import { csvRows, type CsvRow } from './csv-rows';
-import { blankRecord, emptyToNull, parseJavaBoolean } from './record';
+import { CsvTokenizer, csvText } from './csv-rows';
+import { parseJavaBoolean } from './record';
 
 export interface CsvLayout {
   columnMode: ColumnMode;
@@ -13,99 +13,176 @@ export interface CsvLayout {
 
 /** How the file will be read, from its first non-empty row; reads no further. */
 export async function inspectCsv(open: () => Readable, fileName: string, firstRowIsHeader: boolean): Promise<CsvLayout> {
-  for await (const row of nonEmptyRows(open(), fileName)) {
-    const header = firstRowIsHeader ? row.cells : null;
-    return { columnMode: (header && layoutFromHeader(header)?.mode) || 'positional', headerRow: header };
+  const tokenizer = new CsvTokenizer(fileName);
+  let first: string[] | null = null;
+  const sink = (cells: string[]) => {
+    if (first === null && cleanRow(cells)) first = cells;
+  };
+  const input = open();
+  let problem: FormatError | null = null;
+  try {
+    for await (const text of csvText(input, fileName)) {
+      problem = tokenizer.feed(text, sink);
+      if (first !== null || problem) break;
+    }
+    if (first === null && problem === null) problem = tokenizer.end(sink);
+  } finally {
+    input.destroy();
   }
-  return { columnMode: 'positional', headerRow: null };
+  if (first === null && problem) throw problem;
+  if (first === null) return { columnMode: 'positional', headerRow: null };
+  const header = firstRowIsHeader ? first : null;
+  return { columnMode: (header && layoutFromHeader(header)?.mode) || 'positional', headerRow: header };
 }
 
 /**
- * DHIS2 CSV data values. With a header row whose cells are all names we know, columns are found by name
- * (as 2.43 does); otherwise by position (as 2.41/2.42 do, header names ignored). Cells are trimmed of
- * spaces and tabs as DHIS2's CSV reader (javacsv) does; blank rows are skipped.
+ * DHIS2 CSV data values, in batches (a chunk of the file each). With a header row whose cells are all names
+ * we know, columns are found by name (as 2.43 does); otherwise by position (as 2.41/2.42 do, header names
+ * ignored). Cells are trimmed of spaces and tabs as DHIS2's CSV reader (javacsv) does; blank rows are skipped.
  */
-export async function* readCsvValues(open: () => Readable, fileName: string, firstRowIsHeader: boolean): AsyncGenerator<DataValueRecord, void, undefined> {
-  let layout: ColumnLayout | null = firstRowIsHeader ? null : POSITIONAL;
+export async function* readCsvBatches(open: () => Readable, fileName: string, firstRowIsHeader: boolean): AsyncGenerator<DataValueRecord[], void, undefined> {
+  let reader: RecordMaker | null = firstRowIsHeader ? null : new RecordMaker(POSITIONAL, fileName);
   let index = 0;
-  for await (const row of nonEmptyRows(open(), fileName)) {
-    if (layout === null) {
-      layout = layoutFromHeader(row.cells) ?? POSITIONAL;
-      continue;
+  let batch: DataValueRecord[] = [];
+  let failure: unknown = null;
+  const sink = (cells: string[], line: number) => {
+    if (failure !== null || !cleanRow(cells)) return;
+    if (reader === null) {
+      reader = new RecordMaker(layoutFromHeader(cells) ?? POSITIONAL, fileName);
+      return;
     }
-    yield toRecord(row, layout, index++, fileName);
+    try {
+      batch.push(reader.make(cells, line, index++));
+    } catch (error) {
+      failure = error;
+    }
+  };
+  const tokenizer = new CsvTokenizer(fileName);
+  const input = open();
+  try {
+    for await (const text of csvText(input, fileName)) {
+      const problem = tokenizer.feed(text, sink);
+      if (batch.length > 0) yield batch;
+      batch = [];
+      if (failure !== null) throw failure;
+      if (problem) throw problem;
+    }
+    const problem = tokenizer.end(sink);
+    if (batch.length > 0) yield batch;
+    if (failure !== null) throw failure;
+    if (problem) throw problem;
+  } finally {
+    input.destroy();
   }
 }
 
-async function* nonEmptyRows(input: Readable, fileName: string): AsyncGenerator<CsvRow, void, undefined> {
-  for await (const batch of csvRows(input, fileName)) {
-    for (const row of batch.rows) {
-      const cells = row.cells.map(cleanCell);
-      if (cells.every((cell) => cell === '')) continue;
-      yield { cells, line: row.line };
-    }
-    if (batch.problem) throw batch.problem;
+/** Cleans the cells in place (see cleanCell); false when the row is blank. */
+function cleanRow(cells: string[]): boolean {
+  let blank = true;
+  for (let i = 0; i < cells.length; i++) {
+    const cell = cleanCell(cells[i]!);
+    cells[i] = cell;
+    if (cell !== '') blank = false;
   }
+  return blank === false;
 }
+
+const SPACE = 32;
+const TAB = 9;
 
 /**
  * javacsv (DHIS2's CSV reader) trims spaces and tabs around cells and allows spaces before an opening
- * quote, as in `"dataelement",    "period"`; papaparse keeps such a cell as written, quotes included.
- * papaparse does not say which cells were quoted, so quoted cells are trimmed too (javacsv keeps their
+ * quote, as in `"dataelement",    "period"`; the tokenizer keeps such a cell as written, quotes included.
+ * The tokenizer does not say which cells were quoted, so quoted cells are trimmed too (javacsv keeps their
  * edge spaces, and the writer quotes them for DHIS2), so edge spaces do not survive a read here.
  */
 function cleanCell(cell: string): string {
+  const length = cell.length;
+  if (length === 0) return cell;
+  const first = cell.charCodeAt(0);
+  const last = cell.charCodeAt(length - 1);
+  if (first !== SPACE && first !== TAB && last !== SPACE && last !== TAB) return cell;
   const trimmed = cell.replace(/^[ \t]+|[ \t]+$/g, '');
-  if (trimmed.length >= 2 && trimmed !== cell && /^[ \t]/.test(cell) && trimmed.startsWith('"') && trimmed.endsWith('"')) {
+  if (trimmed.length >= 2 && (first === SPACE || first === TAB) && trimmed.startsWith('"') && trimmed.endsWith('"')) {
     return trimmed.slice(1, -1).replace(/""/g, '"');
   }
   return trimmed;
 }
 
-function toRecord(row: CsvRow, layout: ColumnLayout, index: number, fileName: string): DataValueRecord {
-  const cells = row.cells;
-  if (cells.length < layout.minCells) throw tooFewColumns(row, layout, fileName);
+/** Turns rows into records under one column layout; the column of each field is looked up once. */
+class RecordMaker {
+  private readonly at: Record<CsvField, number>;
   // DHIS2 2.43 reads the word null as no value; 2.41's positional reader keeps it as text.
-  const nullWord = layout.mode === 'by-name';
-  const cell = (field: CsvField): string | null => {
-    const at = layout.columns[field];
-    const text = at === undefined ? null : emptyToNull(cells[at]);
-    return nullWord && text === 'null' ? null : text;
-  };
-  const record = blankRecord(index, row.line);
-  record.dataElement = cell('dataElement');
-  record.period = cell('period');
-  record.orgUnit = cell('orgUnit');
-  record.categoryOptionCombo = cell('categoryOptionCombo');
-  record.attributeOptionCombo = cell('attributeOptionCombo');
-  record.value = cell('value');
-  record.storedBy = cell('storedBy');
-  record.created = cell('created');
-  record.lastUpdated = cell('lastUpdated');
-  record.comment = cell('comment');
-  record.followup = parseJavaBoolean(cell('followup'));
-  record.deleted = parseJavaBoolean(cell('deleted'));
-  return record;
+  private readonly nullWord: boolean;
+
+  constructor(
+    private readonly layout: ColumnLayout,
+    private readonly fileName: string,
+  ) {
+    const column = (field: CsvField) => layout.columns[field] ?? -1;
+    this.at = {
+      dataElement: column('dataElement'),
+      period: column('period'),
+      orgUnit: column('orgUnit'),
+      categoryOptionCombo: column('categoryOptionCombo'),
+      attributeOptionCombo: column('attributeOptionCombo'),
+      value: column('value'),
+      storedBy: column('storedBy'),
+      created: column('created'),
+      lastUpdated: column('lastUpdated'),
+      comment: column('comment'),
+      followup: column('followup'),
+      deleted: column('deleted'),
+    };
+    this.nullWord = layout.mode === 'by-name';
+  }
+
+  make(cells: string[], line: number, index: number): DataValueRecord {
+    if (cells.length < this.layout.minCells) throw tooFewColumns(cells.length, line, this.layout, this.fileName);
+    const at = this.at;
+    return {
+      index,
+      line,
+      dataElement: this.cell(cells, at.dataElement),
+      period: this.cell(cells, at.period),
+      orgUnit: this.cell(cells, at.orgUnit),
+      categoryOptionCombo: this.cell(cells, at.categoryOptionCombo),
+      attributeOptionCombo: this.cell(cells, at.attributeOptionCombo),
+      value: this.cell(cells, at.value),
+      storedBy: this.cell(cells, at.storedBy),
+      created: this.cell(cells, at.created),
+      lastUpdated: this.cell(cells, at.lastUpdated),
+      comment: this.cell(cells, at.comment),
+      followup: parseJavaBoolean(this.cell(cells, at.followup)),
+      deleted: parseJavaBoolean(this.cell(cells, at.deleted)),
+    };
+  }
+
+  private cell(cells: string[], at: number): string | null {
+    if (at < 0 || at >= cells.length) return null;
+    const text = cells[at]!;
+    if (text === '') return null;
+    return this.nullWord && text === 'null' ? null : text;
+  }
 }
 
-function tooFewColumns(row: CsvRow, layout: ColumnLayout, fileName: string): FormatError {
-  const count = row.cells.length;
+function tooFewColumns(count: number, line: number, layout: ColumnLayout, fileName: string): FormatError {
   const columns = `${count} column${count === 1 ? '' : 's'}`;
   if (layout.mode === 'positional') {
     return new FormatError(
       'CSV_TOO_FEW_COLUMNS',
-      `${at(fileName, row.line)}: this row has only ${columns}. DHIS2 reads data value columns by position ` +
+      `${at(fileName, line)}: this row has only ${columns}. DHIS2 reads data value columns by position ` +
         '(data element, period, organisation unit, category option combo, attribute option combo, value, …), so the value belongs in column 6. ' +
         'Add the missing columns (they may be empty) or a header row naming each column.',
-      { file: fileName, line: row.line, field: 'value' },
+      { file: fileName, line, field: 'value' },
     );
   }
   const missing = NEEDED.find((field) => (layout.columns[field] ?? -1) >= count) ?? 'value';
   return new FormatError(
     'CSV_TOO_FEW_COLUMNS',
-    `${at(fileName, row.line)}: this row has only ${columns}, but the header puts ${missing} in column ${(layout.columns[missing] ?? 0) + 1}. ` +
+    `${at(fileName, line)}: this row has only ${columns}, but the header puts ${missing} in column ${(layout.columns[missing] ?? 0) + 1}. ` +
       'Add the missing cells (they may be empty) and import the file again.',
-    { file: fileName, line: row.line, field: missing },
+    { file: fileName, line, field: missing },
   );
 }
 

@@ -48,7 +48,7 @@ const ID_SCHEMES: ReadonlySet<keyof IdSchemes> = new Set<keyof IdSchemes>([
 
 /**
  * The set-level keys. They may come after `dataValues`, so this reads the whole file once; a syntax error
- * is left for `readJsonValues`, which reports it after handing over every value before it.
+ * is left for `readJsonBatches`, which reports it after handing over every value before it.
  */
 export async function readJsonHeader(open: () => Readable, fileName: string): Promise<DataValueSetHeader> {
   const walker = new HeaderWalker(fileName);
@@ -59,7 +59,7 @@ export async function readJsonHeader(open: () => Readable, fileName: string): Pr
   return walker.header;
 }
 
-export async function* readJsonValues(open: () => Readable, fileName: string): AsyncGenerator<DataValueRecord, void, undefined> {
+export async function* readJsonBatches(open: () => Readable, fileName: string): AsyncGenerator<DataValueRecord[], void, undefined> {
   const walker = new ValuesWalker(fileName);
   for await (const batch of tokenBatches(open(), fileName)) {
     const records: DataValueRecord[] = [];
@@ -72,7 +72,7 @@ export async function* readJsonValues(open: () => Readable, fileName: string): A
     } catch (error) {
       wrongShape = error;
     }
-    yield* records;
+    if (records.length > 0) yield records;
     if (wrongShape) throw wrongShape;
     if (batch.problem) throw syntaxError(fileName, batch.problem);
   }

@@ -3,7 +3,7 @@ import type { SaxesTagNS } from 'saxes';
 import { emptyHeader, type DataValueRecord, type DataValueSetHeader, type IdSchemes } from '../../datavalues/types';
 import { FormatError, at } from '../format-error';
 import { blankRecord, emptyToNull, parseJavaBoolean, type StringField } from './record';
-import { plainAttributes, xmlItems } from './xml-items';
+import { plainAttributes, xmlItemBatches, xmlItems } from './xml-items';
 
 /*
  * DXF2 XML as DHIS2 2.41's XmlDataValueSetReader reads it: everything is in attributes, unknown attributes
@@ -50,10 +50,10 @@ export async function readXmlHeader(open: () => Readable, fileName: string): Pro
   throw new FormatError('XML_NOT_A_DATA_VALUE_SET', `${at(fileName)} holds no XML element; it is not a DXF2 data value file.`, { file: fileName });
 }
 
-export async function* readXmlValues(open: () => Readable, fileName: string): AsyncGenerator<DataValueRecord, void, undefined> {
+export function readXmlBatches(open: () => Readable, fileName: string): AsyncGenerator<DataValueRecord[], void, undefined> {
   let depth = 0;
   let index = 0;
-  yield* xmlItems<DataValueRecord>(open(), fileName, {
+  return xmlItemBatches<DataValueRecord>(open(), fileName, {
     open(tag, line, emit) {
       if (depth++ === 0) return checkRoot(tag, line, fileName);
       if (tag.local === 'dataValue') emit(recordOf(tag, index++, line));

@@ -12,15 +12,20 @@ export interface XmlEvents<T> {
   text?(text: string): void;
 }
 
+/** What the handlers emit, one at a time (see xmlItemBatches). */
+export async function* xmlItems<T>(input: Readable, fileName: string, events: XmlEvents<T>): AsyncGenerator<T, void, undefined> {
+  for await (const batch of xmlItemBatches(input, fileName, events)) yield* batch;
+}
+
 /**
  * Streams an XML document through saxes and yields what the handlers emit, chunk by chunk. saxes never
  * fetches or expands external entities; on top of that a DOCTYPE is refused outright, since a data file
  * has no use for one and it is how entity expansion attacks start. When the document breaks, everything
  * emitted before the break is yielded first and then the error is thrown.
  */
-export async function* xmlItems<T>(input: Readable, fileName: string, events: XmlEvents<T>): AsyncGenerator<T, void, undefined> {
+export async function* xmlItemBatches<T>(input: Readable, fileName: string, events: XmlEvents<T>): AsyncGenerator<T[], void, undefined> {
   const parser: XmlParser = new SaxesParser({ xmlns: true, position: true });
-  const batch: T[] = [];
+  let batch: T[] = [];
   const emit = (item: T) => batch.push(item);
   let tagLine = 1;
   parser.on('doctype', () => {
@@ -51,13 +56,18 @@ export async function* xmlItems<T>(input: Readable, fileName: string, events: Xm
     parser.on('text', (text) => events.text!(text));
     parser.on('cdata', (text) => events.text!(text));
   }
+  const handOver = () => {
+    const full = batch;
+    batch = [];
+    return full;
+  };
   for await (const text of textChunks(input, fileName)) {
     const error = attempt(() => parser.write(text), parser, fileName);
-    yield* batch.splice(0);
+    if (batch.length > 0) yield handOver();
     if (error) throw error;
   }
   const error = attempt(() => parser.close(), parser, fileName);
-  yield* batch.splice(0);
+  if (batch.length > 0) yield handOver();
   if (error) throw error;
 }
 
