@@ -34,7 +34,7 @@ export function toOfflineValidation(result: ValidationResult, index: MetadataInd
 /** The offline check and the translated values, as the import job and the page use them. */
 export async function checkDataFile(opened: OpenedDataFile, params: ImportDataParams, index: MetadataIndex, fileName: string): Promise<CheckedFile> {
   const context = { index, header: opened.source.header, params, fileName, format: opened.format };
-  const result = await validateDataValues(opened.source.values(), context);
+  const result = await validateDataValues(opened.source, context);
   const first = result.summary.conflicts[0];
   return {
     validation: toOfflineValidation(result, index),
@@ -44,6 +44,6 @@ export async function checkDataFile(opened: OpenedDataFile, params: ImportDataPa
           message: `DHIS2 would refuse the whole file: ${first?.value ?? result.summary.description ?? 'import aborted'}`,
         }
       : null,
-    translated: () => translateDataValues(opened.source.values(), context),
+    translated: () => translateDataValues(opened.source, context),
   };
 }

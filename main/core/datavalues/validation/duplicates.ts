@@ -1,43 +1,70 @@
 import type { DataValueRecord } from '../types';
 import type { DuplicateReport, DuplicateValue } from './types';
 import type { ValueContext } from './value-checks';
-import { ValueKeySet } from './value-keys';
+import { ValueKeyLog } from './value-keys';
 
 export const DUPLICATE_EXPLANATION =
   'DHIS2 2.41 imports both. When the later value comes within the same insert batch as the first (about a thousand values), ' +
   'the server keeps the first and silently drops the later one, counting neither; otherwise the later one overwrites the first ' +
   '(counted as updated). Updates and deletions apply both in file order, so the last wins.';
 
-/** Values whose data element, period, org unit and option combos (as UIDs) an earlier value of the file had. */
+export interface DuplicateOutcome {
+  report: DuplicateReport;
+  /** How many repeats carried each mark given to `see` (index: the mark). */
+  marked: number[];
+}
+
+/**
+ * Values whose data element, period, org unit and option combos (as UIDs) an earlier value of the file had.
+ * Keys are noted as the values come and compared once the file is read (see ValueKeyLog), so a value's
+ * verdict comes at the end: `see` takes a mark that `finish` counts for the repeats, for undoing what was
+ * counted for them.
+ */
 export class DuplicateFinder {
-  private readonly keys = new ValueKeySet();
-  private readonly examples: DuplicateValue[] = [];
-  private count = 0;
+  private readonly keys = new ValueKeyLog();
 
-  constructor(private readonly cap: number) {}
+  /** `idOf` turns the ordinals of the values' keys back into their ids. */
+  constructor(
+    private readonly cap: number,
+    private readonly idOf: (ordinal: number) => string = () => '',
+  ) {}
 
-  /** Records a value that will be written; true when an earlier one had its key. */
-  see(value: ValueContext, record: DataValueRecord): boolean {
-    const ids = [value.dataElement!.id, value.period!.id, value.orgUnit!.id, value.categoryOptionCombo ?? '', value.attributeOptionCombo ?? ''] as const;
-    const first = this.keys.add(ids.join('|'), record.index, record.line);
-    if (!first) return false;
-    this.count++;
-    if (this.examples.length < this.cap) {
-      const [dataElement, period, orgUnit, categoryOptionCombo, attributeOptionCombo] = ids;
-      this.examples.push({
+  /** Notes a value that will be written. */
+  see(value: ValueContext, record: DataValueRecord, mark = 0): void {
+    const o = value.ordinals;
+    this.keys.add(o.dataElement, o.period, o.orgUnit, o.categoryOptionCombo, o.attributeOptionCombo, record.index, record.line, mark);
+  }
+
+  finish(): DuplicateOutcome {
+    const keys = this.keys;
+    const firsts = keys.firsts();
+    const examples: DuplicateValue[] = [];
+    const marked: number[] = [];
+    let count = 0;
+    for (let entry = 0; entry < firsts.length; entry++) {
+      const first = firsts[entry]!;
+      if (first === entry) continue;
+      count++;
+      const mark = keys.mark(entry);
+      marked[mark] = (marked[mark] ?? 0) + 1;
+      if (examples.length >= this.cap) continue;
+      const [dataElement, period, orgUnit, categoryOptionCombo, attributeOptionCombo] = keys.key(entry).map(this.idOf) as [
+        string,
+        string,
+        string,
+        string,
+        string,
+      ];
+      examples.push({
         dataElement,
         period,
         orgUnit,
         categoryOptionCombo,
         attributeOptionCombo,
-        indexes: [first.index, record.index],
-        lines: [first.line, record.line],
+        indexes: [keys.index(first), keys.index(entry)],
+        lines: [keys.line(first), keys.line(entry)],
       });
     }
-    return true;
-  }
-
-  report(): DuplicateReport {
-    return { count: this.count, examples: [...this.examples], explanation: DUPLICATE_EXPLANATION };
+    return { report: { count, examples, explanation: DUPLICATE_EXPLANATION }, marked };
   }
 }

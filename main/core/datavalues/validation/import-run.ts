@@ -23,7 +23,68 @@ export interface Resolved {
   ambiguity: string | null;
 }
 
+/** A resolved identifier as one import run keeps it: with the object it names and a small number standing for its UID. */
+export interface IdEntry<T> extends Resolved {
+  object: T | null;
+  /** The UID interned (see ImportRun.ordinal); 0 when nothing was found. */
+  ordinal: number;
+}
+
+/** A period id as written, read once per import run. */
+export interface PeriodEntry {
+  period: Period | null;
+  /** The canonical id interned (see ImportRun.ordinal); 0 when not a period. */
+  ordinal: number;
+}
+
 const IDENTIFIER_CACHE_LIMIT = 200_000;
+const NO_DATA_SETS: readonly DataSet[] = [];
+const NO_ENTRY: IdEntry<never> = { uid: null, ambiguity: null, object: null, ordinal: 0 };
+const NO_PERIOD: PeriodEntry = { period: null, ordinal: 0 };
+
+/**
+ * The identifiers of one type under one scheme, keyed by their spelling in the file (untrimmed, so a
+ * million values cost a million map reads and nothing else).
+ */
+export class IdCache<T> {
+  private readonly entries = new Map<string, IdEntry<T>>();
+  // Files name the same org unit, period or option combo many times in a row: comparing with the last costs less than a map read.
+  private lastRaw = '';
+  private lastEntry: IdEntry<T> = NO_ENTRY;
+
+  constructor(
+    private readonly run: ImportRun,
+    private readonly type: MetadataType,
+    private readonly scheme: IdScheme,
+    private readonly fetch: (uid: string) => T | undefined,
+  ) {}
+
+  get(raw: string | null): IdEntry<T> {
+    if (raw === null) return NO_ENTRY;
+    if (raw === this.lastRaw) return this.lastEntry;
+    let entry = this.entries.get(raw);
+    if (entry === undefined) {
+      // Identifiers that exist are bounded by the metadata; a flood of unknown ones must not grow memory forever.
+      if (this.entries.size >= IDENTIFIER_CACHE_LIMIT) this.entries.clear();
+      entry = this.compute(raw);
+      this.entries.set(raw, entry);
+    }
+    this.lastRaw = raw;
+    this.lastEntry = entry;
+    return entry;
+  }
+
+  private compute(raw: string): IdEntry<T> {
+    // Trimmed as DHIS2 trims.
+    const identifier = trimToNull(raw);
+    if (identifier === null) return NO_ENTRY;
+    const outcome = this.run.index.resolve(this.type, identifier, this.scheme);
+    const uid = outcome.ok ? outcome.uid : outcome.reason === 'ambiguous' ? (outcome.candidates[0] ?? null) : null;
+    const ambiguity = !outcome.ok && outcome.reason === 'ambiguous' ? outcome.message : null;
+    if (uid === null) return { uid: null, ambiguity, object: null, ordinal: 0 };
+    return { uid, ambiguity, object: this.fetch(uid) ?? null, ordinal: this.run.ordinal(uid) };
+  }
+}
 
 /**
  * Everything one validation pass knows besides the values: metadata, schemes, the set-level objects and
@@ -39,11 +100,24 @@ export class ImportRun {
   outerOrgUnit: PlacedOrgUnit | null = null;
   outerAttributeOptionCombo: string | null = null;
 
-  private readonly identifiers = new Map<string, Resolved>();
-  private readonly targets = new Map<string, DataSet[]>();
+  /** The values' own identifiers, each under its scheme. */
+  readonly dataElements: IdCache<DataElement>;
+  readonly orgUnits: IdCache<PlacedOrgUnit>;
+  readonly optionCombos: IdCache<true>;
+
+  private readonly caches = new Map<string, IdCache<unknown>>();
+  private readonly periods = new Map<string, PeriodEntry>();
+  private lastPeriodRaw = '';
+  private lastPeriod = NO_PERIOD;
+  private readonly ordinals = new Map<string, number>();
+  private readonly ids: string[] = [''];
+  private readonly elementSets = new Map<string, DataSet[]>();
   private readonly latestOpen = new Map<string, Period | null>();
   private readonly elementInput = new Map<string, boolean>();
+  private readonly elementAlwaysInput = new Map<string, boolean>();
   private readonly aocOrgUnits = new Map<string, string[] | null>();
+  private readonly aocDates = new Map<string, { start: string | null; end: string | null }>();
+  private readonly lockDates = new Map<number, Map<string, string>>();
 
   constructor(
     readonly index: MetadataIndex,
@@ -70,29 +144,62 @@ export class ImportRun {
     this.notices = new NoticeBoard(indexCap);
     const authorities = index.user?.authorities ?? [];
     this.canEditExpired = authorities.includes('ALL') || authorities.includes('F_EDIT_EXPIRED');
+    this.dataElements = this.cache('dataElements', schemes.dataElement, (uid) => index.dataElement(uid));
+    this.orgUnits = this.cache('organisationUnits', schemes.orgUnit, (uid) => index.orgUnit(uid));
+    this.optionCombos = this.cache('categoryOptionCombos', schemes.categoryOptionCombo, () => true as const);
+  }
+
+  private cache<T>(type: MetadataType, scheme: IdScheme, fetch: (uid: string) => T | undefined): IdCache<T> {
+    const key = `${type}|${formatIdScheme(scheme)}`;
+    let cache = this.caches.get(key) as IdCache<T> | undefined;
+    if (!cache) this.caches.set(key, (cache = new IdCache<T>(this, type, scheme, fetch)) as IdCache<unknown>);
+    return cache;
   }
 
   /** The UID an identifier stands for (trimmed, as DHIS2 trims), cached per type, scheme and identifier. */
   resolve(type: MetadataType, raw: string | null, scheme: IdScheme): Resolved {
-    const identifier = trimToNull(raw);
-    if (identifier === null) return { uid: null, ambiguity: null };
-    const key = `${type}|${formatIdScheme(scheme)}|${identifier}`;
-    let resolved = this.identifiers.get(key);
-    if (!resolved) {
-      // Identifiers that exist are bounded by the metadata; a flood of unknown ones must not grow memory forever.
-      if (this.identifiers.size >= IDENTIFIER_CACHE_LIMIT) this.identifiers.clear();
-      const outcome = this.index.resolve(type, identifier, scheme);
-      if (outcome.ok) resolved = { uid: outcome.uid, ambiguity: null };
-      else if (outcome.reason === 'ambiguous') resolved = { uid: outcome.candidates[0] ?? null, ambiguity: outcome.message };
-      else resolved = { uid: null, ambiguity: null };
-      this.identifiers.set(key, resolved);
+    return this.cache(type, scheme, () => true).get(raw);
+  }
+
+  /**
+   * A small number for a UID or period id, the same for the same text throughout the run: value keys made of
+   * these compare exactly without building strings. Bounded by the metadata and the periods a file names.
+   */
+  ordinal(id: string | null): number {
+    if (id === null) return 0;
+    let ordinal = this.ordinals.get(id);
+    if (ordinal === undefined) {
+      ordinal = this.ids.length;
+      this.ordinals.set(id, ordinal);
+      this.ids.push(id);
     }
-    return resolved;
+    return ordinal;
+  }
+
+  /** The id an ordinal stands for; '' for 0. */
+  idOf(ordinal: number): string {
+    return this.ids[ordinal] ?? '';
   }
 
   period(raw: string | null): Period | null {
-    const id = trimToNull(raw);
-    return id === null ? null : this.calendar.parse(id);
+    return this.periodEntry(raw).period;
+  }
+
+  /** A period id as written, read in this run's calendar. */
+  periodEntry(raw: string | null): PeriodEntry {
+    if (raw === null) return NO_PERIOD;
+    if (raw === this.lastPeriodRaw) return this.lastPeriod;
+    let entry = this.periods.get(raw);
+    if (entry === undefined) {
+      if (this.periods.size >= IDENTIFIER_CACHE_LIMIT) this.periods.clear();
+      const id = trimToNull(raw);
+      const period = id === null ? null : this.calendar.parse(id);
+      entry = period === null ? NO_PERIOD : { period, ordinal: this.ordinal(period.id) };
+      this.periods.set(raw, entry);
+    }
+    this.lastPeriodRaw = raw;
+    this.lastPeriod = entry;
+    return entry;
   }
 
   get defaultCategoryCombo(): string | null {
@@ -103,11 +210,16 @@ export class ImportRun {
     return dataSet.categoryCombo ?? this.index.defaultCategoryCombo;
   }
 
-  dataSetsOf(dataElement: DataElement): DataSet[] {
-    const sets: DataSet[] = [];
-    for (const uid of this.index.dataSetsOfElement(dataElement.id)) {
-      const dataSet = this.index.dataSet(uid);
-      if (dataSet) sets.push(dataSet);
+  /** The data element's data sets (the same array each time: do not change it). */
+  dataSetsOf(dataElement: DataElement): readonly DataSet[] {
+    let sets = this.elementSets.get(dataElement.id);
+    if (!sets) {
+      sets = [];
+      for (const uid of this.index.dataSetsOfElement(dataElement.id)) {
+        const dataSet = this.index.dataSet(uid);
+        if (dataSet) sets.push(dataSet);
+      }
+      this.elementSets.set(dataElement.id, sets);
     }
     return sets;
   }
@@ -116,23 +228,31 @@ export class ImportRun {
    * ImportContext.getTargetDataSets: the import's data set, or the data element's data sets that have the
    * org unit and whose attribute combo is the attribute option combo's.
    */
-  targetDataSets(dataElement: DataElement, orgUnit: string, attributeOptionCombo: string): DataSet[] {
+  targetDataSets(dataElement: DataElement, orgUnit: string, attributeOptionCombo: string): readonly DataSet[] {
     if (this.dataSet) return [this.dataSet];
-    const key = `${dataElement.id}-${orgUnit}-${attributeOptionCombo}`;
-    let sets = this.targets.get(key);
-    if (!sets) {
-      const combo = this.index.comboOfOptionCombo(attributeOptionCombo);
-      sets = this.dataSetsOf(dataElement).filter((ds) => this.index.dataSetHasOrgUnit(ds.id, orgUnit) && this.dataSetCombo(ds) === combo);
-      this.targets.set(key, sets);
+    const sets = this.dataSetsOf(dataElement);
+    if (sets.length === 0) return sets;
+    // Worked out per value rather than cached: element x org unit pairs can run into the millions.
+    const combo = this.index.comboOfOptionCombo(attributeOptionCombo);
+    let targets: DataSet[] | null = null;
+    for (let i = 0; i < sets.length; i++) {
+      const ds = sets[i]!;
+      const fits = this.index.dataSetHasOrgUnit(ds.id, orgUnit) && this.dataSetCombo(ds) === combo;
+      if (fits && targets === null && i === sets.length - 1) return i === 0 ? sets : [ds];
+      if (fits) (targets ??= []).push(ds);
     }
-    return sets;
+    return targets ?? NO_DATA_SETS;
   }
 
   /** DataSet.isLocked without lock exceptions (which offline metadata does not have). */
   isLocked(dataSet: DataSet, period: Period): boolean {
     const expiryDays = dataSet.expiryDays ?? 0;
     if (expiryDays <= 0 || this.canEditExpired || !period.endDate) return false;
-    return this.today > addDays(period.endDate, expiryDays);
+    let deadlines = this.lockDates.get(expiryDays);
+    if (!deadlines) this.lockDates.set(expiryDays, (deadlines = new Map()));
+    let deadline = deadlines.get(period.endDate);
+    if (deadline === undefined) deadlines.set(period.endDate, (deadline = addDays(period.endDate, expiryDays)));
+    return this.today > deadline;
   }
 
   /** PeriodType.getFuturePeriod(openFuturePeriods) of a data set's period type, today. */
@@ -160,6 +280,14 @@ export class ImportRun {
 
   /** DataElement.isDataInputAllowedForPeriodAndDate(period, today), cached per element and period. */
   elementInputAllowed(dataElement: DataElement, period: Period): boolean {
+    // A data set without input periods allows every period: then there is nothing to look up per period.
+    let always = this.elementAlwaysInput.get(dataElement.id);
+    if (always === undefined) {
+      const sets = this.dataSetsOf(dataElement);
+      always = sets.length === 0 || sets.some((ds) => ds.dataInputPeriods.length === 0);
+      this.elementAlwaysInput.set(dataElement.id, always);
+    }
+    if (always) return true;
     const key = `${dataElement.id}${period.id}`;
     let allowed = this.elementInput.get(key);
     if (allowed === undefined) {
@@ -187,6 +315,12 @@ export class ImportRun {
 
   /** The latest option start and earliest option end of an attribute option combo (no openPeriodsAfterCoEndDate offline). */
   attributeOptionComboDates(attributeOptionCombo: string): { start: string | null; end: string | null } {
+    let dates = this.aocDates.get(attributeOptionCombo);
+    if (!dates) this.aocDates.set(attributeOptionCombo, (dates = this.computeAocDates(attributeOptionCombo)));
+    return dates;
+  }
+
+  private computeAocDates(attributeOptionCombo: string): { start: string | null; end: string | null } {
     let start: string | null = null;
     let end: string | null = null;
     for (const optionId of this.index.categoryOptionCombo(attributeOptionCombo)?.categoryOptions ?? []) {

@@ -86,37 +86,52 @@ function completionDate(value: string | null, today: string): string | null | Er
  * attribute option combo in place of the value's own. ADX values bring their option combos converted.
  */
 export function valueContext(run: ImportRun, record: DataValueRecord, index: number, adx: Extract<AdxOutcome, { kind: 'value' }> | null): ValueContext {
-  const { schemes } = run;
-  const noteAmbiguity = (ambiguity: string | null) => {
-    if (ambiguity) run.notices.add('ambiguous-identifier', `${ambiguity} DHIS2 takes whichever its database returns first.`, index, record.line);
-  };
-  const de = run.resolve('dataElements', record.dataElement, schemes.dataElement);
-  noteAmbiguity(de.ambiguity);
-  let orgUnitUid: string | null = run.outerOrgUnit?.id ?? null;
-  if (run.outerOrgUnit === null) {
-    const ou = run.resolve('organisationUnits', record.orgUnit, schemes.orgUnit);
-    noteAmbiguity(ou.ambiguity);
-    orgUnitUid = ou.uid;
-  }
+  const de = run.dataElements.get(record.dataElement);
+  if (de.ambiguity !== null) noteAmbiguity(run, de.ambiguity, index, record);
+  let orgUnit = run.outerOrgUnit;
+  let ouOrdinal: number;
+  if (orgUnit === null) {
+    const ou = run.orgUnits.get(record.orgUnit);
+    if (ou.ambiguity !== null) noteAmbiguity(run, ou.ambiguity, index, record);
+    orgUnit = ou.object;
+    ouOrdinal = ou.ordinal;
+  } else ouOrdinal = run.ordinal(orgUnit.id);
   let coc = adx?.categoryOptionCombo ?? null;
+  let cocOrdinal: number;
   if (coc === null) {
-    const resolved = run.resolve('categoryOptionCombos', record.categoryOptionCombo, schemes.categoryOptionCombo);
-    noteAmbiguity(resolved.ambiguity);
+    const resolved = run.optionCombos.get(record.categoryOptionCombo);
+    if (resolved.ambiguity !== null) noteAmbiguity(run, resolved.ambiguity, index, record);
     coc = resolved.uid;
-  }
+    cocOrdinal = resolved.ordinal;
+  } else cocOrdinal = run.ordinal(coc);
   let aoc = run.outerAttributeOptionCombo ?? adx?.attributeOptionCombo ?? null;
+  let aocOrdinal: number;
   if (aoc === null) {
-    const resolved = run.resolve('categoryOptionCombos', record.attributeOptionCombo, schemes.categoryOptionCombo);
-    noteAmbiguity(resolved.ambiguity);
+    const resolved = run.optionCombos.get(record.attributeOptionCombo);
+    if (resolved.ambiguity !== null) noteAmbiguity(run, resolved.ambiguity, index, record);
     aoc = resolved.uid;
-  }
+    aocOrdinal = resolved.ordinal;
+  } else aocOrdinal = run.ordinal(aoc);
+  let period = run.outerPeriod;
+  let peOrdinal: number;
+  if (period === null) {
+    const entry = run.periodEntry(record.period);
+    period = entry.period;
+    peOrdinal = entry.ordinal;
+  } else peOrdinal = run.ordinal(period.id);
   return {
     record,
     index,
-    dataElement: (de.uid && run.index.dataElement(de.uid)) || null,
-    period: run.outerPeriod ?? run.period(record.period),
-    orgUnit: (orgUnitUid && run.index.orgUnit(orgUnitUid)) || null,
+    dataElement: de.object,
+    period,
+    orgUnit,
     categoryOptionCombo: coc,
     attributeOptionCombo: aoc,
+    ordinals: { dataElement: de.ordinal, period: peOrdinal, orgUnit: ouOrdinal, categoryOptionCombo: cocOrdinal, attributeOptionCombo: aocOrdinal },
+    targets: null,
   };
+}
+
+function noteAmbiguity(run: ImportRun, ambiguity: string, index: number, record: DataValueRecord): void {
+  run.notices.add('ambiguous-identifier', `${ambiguity} DHIS2 takes whichever its database returns first.`, index, record.line);
 }

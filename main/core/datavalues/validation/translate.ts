@@ -6,7 +6,7 @@ import { effectiveIdSchemes } from './id-schemes';
 import { ImportRun } from './import-run';
 import { resolveSetLevel, setDataSet, valueContext } from './set-context';
 import type { ValidationContext } from './types';
-import { formatOf, strategyFor } from './validate-data-values';
+import { formatOf, inBatches, strategyFor, type ValueInput } from './validate-data-values';
 
 export interface DataValueTranslator {
   /** The set-level fields to send with the translated values: UIDs, nothing left to override. */
@@ -78,14 +78,13 @@ export function createDataValueTranslator(context: ValidationContext): DataValue
 }
 
 /** The records of a file translated for sending (see DataValueTranslator), skipping what 2.41 would not import. */
-export async function* translateDataValues(
-  records: AsyncIterable<DataValueRecord>,
-  context: ValidationContext,
-): AsyncGenerator<DataValueRecord, void, undefined> {
+export async function* translateDataValues(records: ValueInput, context: ValidationContext): AsyncGenerator<DataValueRecord, void, undefined> {
   const translator = createDataValueTranslator(context);
   if (translator instanceof Error) throw translator;
-  for await (const record of records) {
-    const translated = translator.translate(record);
-    if (translated) yield translated;
+  for await (const batch of inBatches(records)) {
+    for (const record of batch) {
+      const translated = translator.translate(record);
+      if (translated) yield translated;
+    }
   }
 }

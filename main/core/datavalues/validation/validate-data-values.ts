@@ -7,7 +7,7 @@ import { effectiveIdSchemes } from './id-schemes';
 import { ImportRun, strategyOf, type Strategy } from './import-run';
 import { trimToNull } from './java-text';
 import { resolveSetLevel, setDataSet, valueContext } from './set-context';
-import { DuplicateFinder } from './duplicates';
+import { DUPLICATE_EXPLANATION, DuplicateFinder } from './duplicates';
 import type { ValidationContext, ValidationResult } from './types';
 import { checkValue, isFileType, type ValueContext } from './value-checks';
 import { NUMERIC_VALUE_TYPES, isZero, normalizeBoolean } from './value-types';
@@ -34,10 +34,10 @@ export function strategyFor(context: Pick<ValidationContext, 'header' | 'params'
 /**
  * Predicts DHIS2 2.41's ImportSummary for a data value file from offline metadata: the same checks in the
  * same order, the same conflicts (grouped, with indexes, plus the file lines), and the import count under
- * the assumption stated in the result. Streams: memory grows with distinct conflicts and (for duplicates)
- * with distinct value keys at a few dozen bytes each, not with the values.
+ * the assumption stated in the result. Streams: memory grows with distinct conflicts, and with the values
+ * written only by their keys (for finding duplicates), at about 33 bytes each.
  */
-export async function validateDataValues(records: AsyncIterable<DataValueRecord>, context: ValidationContext): Promise<ValidationResult> {
+export async function validateDataValues(records: ValueInput, context: ValidationContext): Promise<ValidationResult> {
   const format = formatOf(context);
   const adx = format === 'adx';
   const cap = context.indexCap ?? DEFAULT_INDEX_CAP;
@@ -57,7 +57,7 @@ export async function validateDataValues(records: AsyncIterable<DataValueRecord>
       rejectedCount: 0,
     },
     checked,
-    duplicates: new DuplicateFinder(0).report(),
+    duplicates: { count: 0, examples: [], explanation: DUPLICATE_EXPLANATION },
     notices: [],
     unchecked,
     countAssumption: '',
@@ -91,45 +91,52 @@ export async function validateDataValues(records: AsyncIterable<DataValueRecord>
   if (set?.completionConflict) log.addLegacy(set.completionConflict.object ?? '', set.completionConflict.value, -1);
 
   const converter = adx ? new AdxConverter(run) : null;
-  const duplicates = new DuplicateFinder(cap);
+  const duplicates = new DuplicateFinder(cap, (ordinal) => run.idOf(ordinal));
   let checked = 0;
   let serverIndex = 0;
   let sawFileDelete = false;
 
-  for await (const raw of records) {
-    checked++;
-    let record = raw;
-    let converted = null;
-    if (converter) {
-      const outcome = converter.convert(raw as AdxRecord);
-      if (outcome.kind === 'abort') {
-        const result = failed(`Data set import failed within group number: ${outcome.group}`, checked);
-        return { ...result, summary: { ...result.summary, conflicts: [{ object: outcome.object, value: outcome.message, lines: [raw.line] }] } };
+  for await (const batch of inBatches(records)) {
+    for (const raw of batch) {
+      checked++;
+      let record = raw;
+      let converted = null;
+      if (converter) {
+        const outcome = converter.convert(raw as AdxRecord);
+        if (outcome.kind === 'abort') {
+          const result = failed(`Data set import failed within group number: ${outcome.group}`, checked);
+          return { ...result, summary: { ...result.summary, conflicts: [{ object: outcome.object, value: outcome.message, lines: [raw.line] }] } };
+        }
+        if (outcome.kind === 'conflict') {
+          adxLog.addLegacy(outcome.object, outcome.message, raw.line);
+          count.ignored++;
+          continue;
+        }
+        converted = outcome;
+        record = outcome.record;
       }
-      if (outcome.kind === 'conflict') {
-        adxLog.addLegacy(outcome.object, outcome.message, raw.line);
+      const index = adx ? serverIndex++ : record.index;
+      const value = valueContext(run, record, index, converted);
+      const found = checkValue(run, value);
+      if (found) {
+        for (const conflict of found) log.add(conflict, index, record.line);
         count.ignored++;
+        reject(index);
         continue;
       }
-      converted = outcome;
-      record = outcome.record;
-    }
-    const index = adx ? serverIndex++ : record.index;
-    const value = valueContext(run, record, index, converted);
-    const found = checkValue(run, value);
-    if (found) {
-      for (const conflict of found) log.add(conflict, index, record.line);
-      count.ignored++;
-      reject(index);
-      continue;
-    }
-    if (strategy === 'DELETE' && isFileType(value.dataElement)) sawFileDelete = true;
+      if (strategy === 'DELETE' && isFileType(value.dataElement)) sawFileDelete = true;
 
-    const zero = zeroInsignificant(value);
-    // An insignificant zero is never written when creating, so it cannot collide.
-    const repeated = zero && createsOnly(strategy) ? false : duplicates.see(value, record);
-    predictCount(count, strategy, value, zero, repeated && !dryRun, reject);
+      const zero = zeroInsignificant(value);
+      const counted = predictCount(count, strategy, value, zero, reject);
+      // An insignificant zero is never written when creating, so it cannot collide.
+      if (!(zero && createsOnly(strategy))) duplicates.see(value, record, dryRun ? NOT_COUNTED : counted);
+    }
   }
+
+  // A repeat the server drops (creating, not a dry run) is counted by neither: take back what was counted for it.
+  const found = duplicates.finish();
+  count.imported -= found.marked[COUNTED_IMPORTED] ?? 0;
+  count.ignored -= found.marked[COUNTED_IGNORED] ?? 0;
 
   if (sawFileDelete) unchecked.push('Deleting FILE_RESOURCE or IMAGE values: whether the server has the value to delete (E7645) is not knowable offline.');
   const conflicts = [...log.list(), ...adxLog.list()];
@@ -147,12 +154,22 @@ export async function validateDataValues(records: AsyncIterable<DataValueRecord>
       rejectedCount,
     },
     checked,
-    duplicates: duplicates.report(),
+    duplicates: found.report,
     notices: run.notices.list(),
     unchecked,
     countAssumption: assumption(strategy, dryRun),
     aborted: false,
   };
+}
+
+/** Values one by one, or (faster) a source's batches. */
+export type ValueInput = AsyncIterable<DataValueRecord> | { batches(): AsyncIterable<readonly DataValueRecord[]> };
+
+export function inBatches(input: ValueInput): AsyncIterable<readonly DataValueRecord[]> {
+  if ('batches' in input) return input.batches();
+  return (async function* () {
+    for await (const record of input) yield [record];
+  })();
 }
 
 function createsOnly(strategy: Strategy): boolean {
@@ -172,39 +189,41 @@ function zeroInsignificant(value: ValueContext): boolean {
   );
 }
 
+/** What predictCount did with a value, where a repeat of an earlier value would change it. */
+const NOT_COUNTED = 0;
+const COUNTED_IMPORTED = 1;
+const COUNTED_IGNORED = 2;
+
 /**
  * The counting of DefaultDataValueSetService.importDataValue for a value that passed every check, with
  * existing values guessed: none when creating (CREATE_AND_UPDATE, CREATE), all when updating or deleting.
+ * Counted as if the value were the first with its key; returns what to take back if it was not.
  */
-function predictCount(
-  count: ImportCount,
-  strategy: Strategy,
-  value: ValueContext,
-  zero: boolean,
-  droppedDuplicate: boolean,
-  reject: (index: number) => void,
-): void {
+function predictCount(count: ImportCount, strategy: Strategy, value: ValueContext, zero: boolean, reject: (index: number) => void): number {
   const record = value.record;
   const nullValue = trimToNull(normalizeBoolean(record.value, value.dataElement!.valueType)) === null && trimToNull(record.comment) === null;
   switch (strategy) {
     case 'CREATE_AND_UPDATE':
     case 'CREATE':
       // An insignificant zero is skipped without being counted at all (its count goes to a summary DHIS2 then replaces).
-      if (zero || droppedDuplicate) return;
-      if (nullValue) count.ignored++;
-      else count.imported++;
-      return;
+      if (zero) return NOT_COUNTED;
+      if (nullValue) {
+        count.ignored++;
+        return COUNTED_IGNORED;
+      }
+      count.imported++;
+      return COUNTED_IMPORTED;
     case 'UPDATE':
       if (nullValue || record.deleted === true || zero) count.deleted++;
       else count.updated++;
-      return;
+      return NOT_COUNTED;
     case 'DELETE':
       count.deleted++;
-      return;
+      return NOT_COUNTED;
     case 'SYNC':
       count.ignored++;
       reject(value.index);
-      return;
+      return NOT_COUNTED;
   }
 }
 

@@ -17,6 +17,18 @@ export interface ValueContext {
   orgUnit: PlacedOrgUnit | null;
   categoryOptionCombo: string | null;
   attributeOptionCombo: string | null;
+  /** The identifiers above as ImportRun ordinals (0: none), the value's key for finding duplicates. */
+  ordinals: ValueOrdinals;
+  /** The value's target data sets, once a check has needed them. */
+  targets: readonly DataSet[] | null;
+}
+
+export interface ValueOrdinals {
+  dataElement: number;
+  period: number;
+  orgUnit: number;
+  categoryOptionCombo: number;
+  attributeOptionCombo: number;
 }
 
 type Check = (run: ImportRun, value: ValueContext) => FoundConflict[] | null;
@@ -92,12 +104,14 @@ const CHECKS: readonly Check[] = [
     if (v.categoryOptionCombo !== null) return null;
     if (run.options.requireCategoryOptionCombo) return one('E7630');
     v.categoryOptionCombo = run.index.defaultCategoryOptionCombo;
+    v.ordinals.categoryOptionCombo = run.ordinal(v.categoryOptionCombo);
     return null;
   },
   (run, v) => {
     if (v.attributeOptionCombo !== null) return null;
     if (run.options.requireAttributeOptionCombo) return one('E7631');
     v.attributeOptionCombo = run.index.defaultCategoryOptionCombo;
+    v.ordinals.attributeOptionCombo = run.ordinal(v.attributeOptionCombo);
     return null;
   },
   (run, v) => {
@@ -176,14 +190,15 @@ const CHECKS: readonly Check[] = [
 function forTargetDataSets(run: ImportRun, v: ValueContext, strict: boolean, check: (dataSet: DataSet) => FoundConflict[] | null): FoundConflict[] | null {
   const aoc = v.attributeOptionCombo;
   if (aoc === null) return null;
-  const staged: FoundConflict[] = [];
-  for (const dataSet of run.targetDataSets(v.dataElement!, v.orgUnit!.id, aoc)) {
+  const targets = (v.targets ??= run.targetDataSets(v.dataElement!, v.orgUnit!.id, aoc));
+  let staged: FoundConflict[] | null = null;
+  for (const dataSet of targets) {
     const found = check(dataSet);
     if (!found) {
       if (!strict) return null;
-    } else staged.push(...found);
+    } else (staged ??= []).push(...found);
   }
-  return staged.length > 0 ? staged : null;
+  return staged;
 }
 
 /** skipDataValue: the conflicts of the first check that finds any, or null when the value passes them all. */
