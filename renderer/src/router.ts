@@ -13,6 +13,9 @@ declare module 'vue-router' {
 /** Form pages that exist, by page name; the others show the "not available yet" notice. */
 const FORM_COMPONENTS: Partial<Record<string, () => Promise<Component>>> = {
   'import-data': () => import('@/pages/DataImportPage.vue'),
+  'export-metadata': () => import('@/pages/MetadataExportPage.vue'),
+  'export-metadata-dependency': () => import('@/pages/MetadataDependencyExportPage.vue'),
+  'import-metadata': () => import('@/pages/MetadataImportPage.vue'),
   'export-data': () => import('@/pages/DataExportPage.vue'),
 };
 

@@ -44,10 +44,10 @@ export const IMPORT_PAGES: readonly AppPage[] = [
     group: 'import',
     navLabel: 'Metadata',
     title: 'Metadata import',
-    description: 'Import metadata, such as data elements and organisation units, using JSON or CSV format.',
+    description: 'Import metadata, such as data elements and organisation units, using JSON, CSV or DXF2 (XML) format.',
     icon: mdiFileTree,
     jobType: 'import-metadata',
-    formBuilt: false,
+    formBuilt: true,
   },
   {
     name: 'import-data',
@@ -117,7 +117,7 @@ export const EXPORT_PAGES: readonly AppPage[] = [
     description: 'Export metadata, such as data elements and organisation units, in JSON format.',
     icon: mdiFileTree,
     jobType: 'export-metadata',
-    formBuilt: false,
+    formBuilt: true,
   },
   {
     name: 'export-metadata-dependency',
@@ -128,7 +128,7 @@ export const EXPORT_PAGES: readonly AppPage[] = [
     description: 'Export metadata dependencies, such as data sets and programs, including related metadata objects, in JSON format.',
     icon: mdiSitemap,
     jobType: 'export-metadata-dependencies',
-    formBuilt: false,
+    formBuilt: true,
   },
   {
     name: 'export-data',
