@@ -70,6 +70,16 @@ describe('dhis2-ie export metadata, export metadata-dependencies', () => {
     expect(status.snapshot).toMatchObject({ username: 'admin', counts: { dataSets: 1, dataElements: 6, organisationUnits: 3 } });
   });
 
+  it('exports a data set with its dependencies and says its org units are left out', async () => {
+    const done = await run('office', 'export', 'metadata-dependencies', '--type', 'dataSets', '--id', 'pBOMPrpg1QX', '--compression', 'none', '--out', out);
+    expect(done.code).toBe(0);
+    expect(done.stdout).toMatch(/Saved .*dhis2-metadata-dataSets-pBOMPrpg1QX-with-dependencies-.*\.json \(/);
+    expect(done.stdout).toMatch(/Note: DHIS2 leaves the data set's organisation units out/);
+    const missing = await run('office', 'export', 'metadata-dependencies', '--type', 'dataSets', '--id', 'AAAAAAAAAAA', '--out', out);
+    expect(missing.code).toBe(1);
+    expect(missing.stdout).toMatch(/Needs attention: The server has no data set with the id AAAAAAAAAAA/);
+  });
+
   it('waits in the queue when the server cannot be reached', async () => {
     sim.setOffline(true);
     const waiting = await run('office', 'export', 'metadata', '--types', 'dataSets', '--out', out);

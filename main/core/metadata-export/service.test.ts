@@ -114,6 +114,22 @@ describe('objects for a dependency export', () => {
     dir.remove();
   });
 
+  it("lists the simulated server's own object types, then its remembered list once it is offline", async () => {
+    const service = metadataExportServiceOf(core);
+    const fresh = await service.types(serverId);
+    expect(fresh.source).toBe('server');
+    const plurals = fresh.types.map((type) => type.plural);
+    for (const plural of ['dataElements', 'dataSets', 'organisationUnits', 'programs']) expect(plurals).toContain(plural);
+    for (const excluded of ['sections', 'constants', 'sqlViews']) expect(plurals).not.toContain(excluded);
+    expect(fresh.types.find((type) => type.plural === 'dataElements')!.group).toBe('Data elements');
+
+    sim.setOffline(true);
+    await core.connectivity.checkAll();
+    const offline = await service.types(serverId);
+    expect(offline.source).toBe('cache');
+    expect(offline.types).toEqual(fresh.types);
+  });
+
   it('lists data sets from the offline metadata, without the server', async () => {
     const seedPath = join(dir.path, 'metadata.json');
     writeFileSync(seedPath, JSON.stringify(integrationSeed()));
