@@ -17,6 +17,7 @@ import { openDataFile } from '../../main/core/datavalues/open-data-file';
 import { checkDataFile } from '../../main/core/datavalues/check-file';
 import { ImportDataParams } from '../../shared/data-import';
 import { writeCsv, writeJson, writeXml } from './generate-values';
+import { bundleBench } from './bundle-bench';
 
 const COUNT = Number(process.env.BENCH_VALUES ?? 1_000_000);
 const FORMATS = ['csv', 'json', 'xml'] as const;
@@ -112,6 +113,7 @@ async function main(): Promise<void> {
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
+  await bundleBench(COUNT);
 }
 
 main().catch((error: unknown) => {
