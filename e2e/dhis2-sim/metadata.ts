@@ -53,6 +53,29 @@ export const METADATA_TYPES: readonly TypeInfo[] = [
   { plural: 'userGroups', singular: 'userGroup', klass: 'UserGroup' },
   { plural: 'userRoles', singular: 'userRole', klass: 'UserRole' },
   { plural: 'validationRules', singular: 'validationRule', klass: 'ValidationRule' },
+  { plural: 'constants', singular: 'constant', klass: 'Constant' },
+  { plural: 'dashboards', singular: 'dashboard', klass: 'Dashboard' },
+  { plural: 'dataApprovalLevels', singular: 'dataApprovalLevel', klass: 'DataApprovalLevel' },
+  { plural: 'dataApprovalWorkflows', singular: 'dataApprovalWorkflow', klass: 'DataApprovalWorkflow' },
+  { plural: 'dataEntryForms', singular: 'dataEntryForm', klass: 'DataEntryForm' },
+  { plural: 'documents', singular: 'document', klass: 'Document' },
+  { plural: 'eventVisualizations', singular: 'eventVisualization', klass: 'EventVisualization' },
+  { plural: 'indicatorGroupSets', singular: 'indicatorGroupSet', klass: 'IndicatorGroupSet' },
+  { plural: 'maps', singular: 'map', klass: 'Map' },
+  { plural: 'optionGroupSets', singular: 'optionGroupSet', klass: 'OptionGroupSet' },
+  { plural: 'predictors', singular: 'predictor', klass: 'Predictor' },
+  { plural: 'programIndicators', singular: 'programIndicator', klass: 'ProgramIndicator' },
+  { plural: 'programNotificationTemplates', singular: 'programNotificationTemplate', klass: 'ProgramNotificationTemplate' },
+  { plural: 'programRuleActions', singular: 'programRuleAction', klass: 'ProgramRuleAction' },
+  { plural: 'programRuleVariables', singular: 'programRuleVariable', klass: 'ProgramRuleVariable' },
+  { plural: 'programRules', singular: 'programRule', klass: 'ProgramRule' },
+  { plural: 'programSections', singular: 'programSection', klass: 'ProgramSection' },
+  { plural: 'programStageSections', singular: 'programStageSection', klass: 'ProgramStageSection' },
+  { plural: 'relationshipTypes', singular: 'relationshipType', klass: 'RelationshipType' },
+  { plural: 'reports', singular: 'report', klass: 'Report' },
+  { plural: 'sqlViews', singular: 'sqlView', klass: 'SqlView' },
+  { plural: 'validationRuleGroups', singular: 'validationRuleGroup', klass: 'ValidationRuleGroup' },
+  { plural: 'visualizations', singular: 'visualization', klass: 'Visualization' },
 ];
 
 export function typeInfo(plural: string): TypeInfo | undefined {
@@ -177,6 +200,17 @@ export class MetadataStore {
   /** Adds or replaces objects of one type. */
   add(type: string, objects: readonly MetadataObject[]): void {
     this.upsert(type, objects);
+    this.changed();
+  }
+
+  /** Removes objects of one type by id (a metadata import with importStrategy=DELETE). */
+  remove(type: string, ids: ReadonlySet<string>): void {
+    const list = this.objects.get(type);
+    if (!list || ids.size === 0) return;
+    this.objects.set(
+      type,
+      list.filter((object) => !ids.has(String(object['id']))),
+    );
     this.changed();
   }
 

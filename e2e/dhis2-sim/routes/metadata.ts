@@ -177,6 +177,14 @@ function metadataExport(ctx: RouteContext): SimResponse {
       return shown;
     });
   }
+  return metadataFileResponse(req, out);
+}
+
+/**
+ * MetadataExportParamsMessageConverter: `.json.gz` and `.json.zip` always come as attachments named
+ * metadata.json.gz / .zip (a zip with one metadata.json entry); plain JSON only with download=true.
+ */
+export function metadataFileResponse(req: SimRequest, out: Record<string, unknown>): SimResponse {
   const body = Buffer.from(JSON.stringify(out), 'utf8');
   const extension = req.extension;
   if (extension === 'json.gz') {
@@ -201,7 +209,7 @@ function metadataExport(ctx: RouteContext): SimResponse {
       body: zipSingleEntry('metadata.json', body),
     };
   }
-  const download = (params.get('download') ?? 'false').toLowerCase() === 'true';
+  const download = (req.query.get('download') ?? 'false').toLowerCase() === 'true';
   const headers: Record<string, string> = { 'Content-Type': JSON_UTF8 };
   if (download) headers['Content-Disposition'] = 'attachment; filename=metadata.json';
   return gzipIfAccepted(header(req, 'accept-encoding'), { status: 200, headers, body });
