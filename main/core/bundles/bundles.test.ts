@@ -413,7 +413,14 @@ describe('USB bundles', () => {
     expect(failedHere.error?.message).toMatch(/The import failed at the district \(Bo district office\): The server refused the data set\./);
     expect(facility.bundles.transport(doneHere.id).receipt).toMatchObject({ status: 'done', district: 'Bo district office' });
 
+    // The district retries the failed import and it goes through: the receipt on the drive says so.
+    district.bus.emit('job.changed', district.jobs.update(second!.id, { state: 'done', error: null, result: { server: summary, dryRun: false } }));
+    const retried = Receipt.parse(JSON.parse(readFileSync(join(usb, receiptFileName(saved.fileName)), 'utf8')));
+    expect(retried.jobs.map((job) => job.status)).toEqual(['done', 'done']);
+
     // Reading the same receipt again changes nothing and logs nothing.
+    await facility.bundles.load(usb);
+    expect(facility.jobs.require(failedHere.id)).toMatchObject({ state: 'delivered', error: null, result: { server: { status: 'SUCCESS' } } });
     const logLength = facility.jobLog.list(a.id).length;
     const again = await facility.bundles.load(usb);
     expect(again.receipts).toEqual([]);

@@ -265,9 +265,15 @@ function scanReceipt(deps: LoadDeps, f: Found): ScanItem {
   return item;
 }
 
+/**
+ * Names only decide what is worth opening (a drive also holds photos and documents); what a file is,
+ * and how it is compressed, is still told by its content.
+ */
+const DATA_FILE_NAME = /\.(json|csv|txt|xml|adx|pdf|gz|gzip|zip)$/i;
+
 async function scanLooseFile(deps: LoadDeps, f: Found): Promise<ScanItem | null> {
   const name = basename(f.path);
-  if (f.size > DEFAULT_MAX_FILE_BYTES) return null;
+  if (f.size > DEFAULT_MAX_FILE_BYTES || !DATA_FILE_NAME.test(name)) return null;
   let format: string;
   let formatReason: string;
   try {

@@ -123,7 +123,7 @@ function writeFileAtomic(path: string, text: string): void {
 export function receiptsOnJobChange(deps: ReceiptDeps, job: Job, onError: (error: unknown) => void): void {
   if (!TERMINAL_STATES.includes(job.state)) return;
   for (const row of deps.repo.bundlesHoldingJob(job.id)) {
-    if (row.receipt_stage === 'finished' && row.receipt_pending === 0) continue;
+    // Rewritten at each finish once all are done: a job retried at the district after a failure updates the receipt too.
     if (buildReceipt(deps, row).stage !== 'finished') continue;
     try {
       writeReceipt(deps, row);
