@@ -39,7 +39,7 @@ describe('dhis2-ie import metadata (offline part)', () => {
     const result = await run('import', 'metadata', join(dir.path, 'new.json'), '--atomic-mode', 'none', '--identifier', 'uid');
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/new\.json: 2 objects; offline check WARNING/);
-    expect(result.stdout).toMatch(/data elements\s+0\s+1\s+0\s+1\s+0/);
+    expect(result.stdout).toMatch(/data elements\s+1\s+1\s+0\s+0\s+0/);
     expect(result.stdout).toMatch(/E5002 {2}line 11 {2}Invalid reference \[NoSuchCombo\] \(CategoryCombo\) on object ANC 2 \[DeBbbbbbbb2\] \(DataElement\)/);
     expect(result.stdout).toMatch(/Queued "new.json" as job/);
     const jobs = JSON.parse((await run('jobs', '--type', 'import-metadata', '--json')).stdout) as {

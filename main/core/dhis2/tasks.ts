@@ -26,6 +26,17 @@ export interface PollOptions {
    * After this long without any notification the task counts as lost, so the caller can resend.
    */
   lostAfterMs?: number;
+  /**
+   * A job that failed before it had a summary (DHIS2 could not read the file) ends with a completed ERROR
+   * notification and no summary, ever. After this long without one, the job counts as failed.
+   */
+  noSummaryAfterMs?: number;
+}
+
+export class TaskFailedError extends Dhis2Error {
+  constructor(jobId: string, reason: string | null) {
+    super('fix', 'TASK_FAILED', `The server's import job ${jobId} ended without a result${reason ? `: ${reason}` : ''}.`, null);
+  }
 }
 
 export class TaskLostError extends Dhis2Error {
@@ -46,17 +57,22 @@ export async function waitForTask(client: Dhis2Client, jobType: string, jobId: s
   const lostAfter = options.lostAfterMs ?? 120_000;
   const started = Date.now();
   let lastNews = started;
+  let completedAt: number | null = null;
+  let lastError: string | null = null;
   for (;;) {
     const notifications = await client.getJson(`/system/tasks/${jobType}/${jobId}`, z.array(Notification), options.signal);
     const fresh = notifications.filter((n) => !seen.has(n.uid ?? n.id ?? `${n.time}|${n.message}`)).reverse();
     for (const notification of fresh) {
       seen.add(notification.uid ?? notification.id ?? `${notification.time}|${notification.message}`);
+      if (notification.level === 'ERROR' && notification.message) lastError = notification.message;
       options.onNotification?.(notification);
     }
     if (fresh.length > 0) lastNews = Date.now();
     if (notifications[0]?.completed) {
       const summary = await readSummary(client, jobType, jobId, options.signal);
       if (summary !== null) return summary;
+      completedAt ??= Date.now();
+      if (Date.now() - completedAt > (options.noSummaryAfterMs ?? 30_000)) throw new TaskFailedError(jobId, lastError);
     } else if (notifications.length === 0 && Date.now() - lastNews > lostAfter) {
       throw new TaskLostError(jobType, jobId);
     }

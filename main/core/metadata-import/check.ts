@@ -7,6 +7,7 @@ import { metadataLabel } from '../datavalues/check-file';
 import { DEFAULT_OBJECT_UIDS, hasRules, simpleKlass, typeSpec, USER_REFERENCE_PROPERTIES, type ReferenceSpec, type TypeSpec } from './schema';
 import { isPlainObject, referenceKey, textOf, type MetadataObjectRecord, type ReadNote } from './records';
 import { formatMessage } from './messages';
+import { javaStringHash } from '../datavalues/validation/java-hash-map';
 
 /**
  * The offline check of a metadata file: the checks DHIS2 2.41 runs on an import (ObjectBundle
@@ -150,7 +151,8 @@ function summarise(record: MetadataObjectRecord, spec: TypeSpec, identifier: Ide
         });
       }
     }
-    const unique = spec.codeNotUnique ? spec.unique : ['code', ...spec.unique];
+    summary.schemaErrors = inSchemaOrder(summary.schemaErrors, (error) => error.errorProperty ?? '');
+    const unique = inSchemaOrder(spec.codeNotUnique ? [...spec.unique] : ['code', ...spec.unique], (property) => property);
     for (const property of unique) {
       const value = textOf(o[property]);
       if (value !== null) summary.uniqueValues.push({ property, value });
@@ -173,7 +175,8 @@ function summarise(record: MetadataObjectRecord, spec: TypeSpec, identifier: Ide
         key,
         described: describe(isPlainObject(item) ? textOf(item.name) : null, key, typeSpec(spec2.target)?.klass ?? spec2.target),
         embeddedIn,
-        reportProperty: embeddedIn ?? spec2.property,
+        // DHIS2 names a collection association by its XML item name: `organisationUnit` for `organisationUnits`.
+        reportProperty: embeddedIn ?? (spec2.collection ? itemName(spec2.property) : spec2.property),
         duplicate,
         resolvedWhileReading: resolvedWhileReading.has(spec2.property),
       });
@@ -208,7 +211,7 @@ function summarise(record: MetadataObjectRecord, spec: TypeSpec, identifier: Ide
         summary.references.push({
           property: accesses,
           target,
-          collection: true,
+          collection: false,
           key: uid,
           described: describe(null, uid, typeSpec(target)!.klass),
           embeddedIn: null,
@@ -220,6 +223,10 @@ function summarise(record: MetadataObjectRecord, spec: TypeSpec, identifier: Ide
     }
   }
   return summary;
+}
+
+function itemName(property: string): string {
+  return property.endsWith('ies') ? `${property.slice(0, -3)}y` : property.replace(/s$/, '');
 }
 
 function missing(klass: string, property: string, propertyKlass: string): ErrorReport {
@@ -234,6 +241,22 @@ function missing(klass: string, property: string, propertyKlass: string): ErrorR
   };
 }
 
+/**
+ * DHIS2 walks a schema's properties in the order of the HashMap that holds them, so errors about several
+ * properties come in that order: by hash bucket (a 128-bucket table, as the classes' 64 to 96 properties
+ * make), then by position.
+ */
+function inSchemaOrder<T>(items: readonly T[], name: (item: T) => string): T[] {
+  const bucket = (key: string) => {
+    const h = javaStringHash(key);
+    return (h ^ (h >>> 16)) & 127;
+  };
+  return items
+    .map((item, position) => ({ item, position, bucket: bucket(name(item)) }))
+    .sort((a, b) => a.bucket - b.bucket || a.position - b.position)
+    .map((entry) => entry.item);
+}
+
 /** DHIS2's PreheatIdentifier.getIdentifiersWithName: `Name [id] (Klass)`, or `[id] (Klass)` without a name. */
 export function describe(name: string | null, key: string | null, klass: string): string {
   const ids = `[${key ?? 'null'}]`;
@@ -241,6 +264,13 @@ export function describe(name: string | null, key: string | null, klass: string)
 }
 
 type Existence = 'exists' | 'absent' | 'unknown';
+
+interface TypeOutcome {
+  spec: TypeSpec;
+  report: TypeReport;
+  /** What happens to each object (skipped ones are not here). */
+  actions: Map<ObjectSummary, { action: PreviewAction; existence: Existence }>;
+}
 
 class Verdict {
   private readonly index: MetadataIndex | null;
@@ -303,7 +333,7 @@ class Verdict {
   }
 
   build(readNotes: readonly ReadNote[]): MetadataOfflineCheck {
-    const { importStrategy, atomicMode } = this.options.params;
+    const { atomicMode } = this.options.params;
     const byType = new Map<string, ObjectSummary[]>();
     for (const summary of this.summaries) {
       const list = byType.get(summary.type);
@@ -311,143 +341,175 @@ class Verdict {
       else byType.set(summary.type, [summary]);
     }
 
-    const typeReports: TypeReport[] = [];
-    const previewTypes: PreviewType[] = [];
-    const items: PreviewItem[] = [];
-    const decisions: Array<{ type: string; report: TypeReport; valid: Array<{ summary: ObjectSummary; action: PreviewAction; existence: Existence }> }> = [];
-    let anyErrors = false;
     const skipped = new Map<ObjectSummary, string>();
-
+    const outcomes: TypeOutcome[] = [];
+    let defaultsSkipped = 0;
     for (const type of this.typeOrder) {
-      const spec = typeSpec(type)!;
       const list: ObjectSummary[] = [];
       for (const summary of byType.get(type) ?? []) {
+        // DefaultObjectBundleValidationService.cleanDefaults: DHIS2's own default objects are never imported or counted.
+        if (summary.id !== null && this.isDefault(type, summary.id) && this.identifier === 'UID') {
+          skipped.set(summary, '');
+          defaultsSkipped++;
+          continue;
+        }
         const reason = this.skippedWhileReading(summary);
         if (reason === null) list.push(summary);
         else skipped.set(summary, reason);
       }
-      const reports = new Map<number, ObjectReport>();
-      const addError = (summary: ObjectSummary, error: ErrorReport) => {
-        let report = reports.get(summary.index);
-        if (!report) {
-          report = { klass: spec.klass, index: summary.index, errorReports: [] };
-          if (summary.id) report.uid = summary.id;
-          if (summary.name) report.displayName = summary.name;
-          if (summary.line > 0) report.line = summary.line;
-          reports.set(summary.index, report);
-        }
-        report.errorReports.push(error);
-      };
-
-      const existence = new Map<ObjectSummary, Existence>();
-      for (const summary of list) {
-        const key = this.keyOf(summary);
-        existence.set(summary, summary.generatedId || key === null ? 'absent' : this.exists(type, key));
-      }
-
-      if (importStrategy === 'DELETE') {
-        for (const summary of list) {
-          if (existence.get(summary) === 'absent') addError(summary, this.notFound(spec, summary, false));
-        }
-      } else {
-        this.duplicateIds(spec, list, addError);
-        for (const summary of list) {
-          const state = existence.get(summary)!;
-          if (importStrategy === 'CREATE' && state === 'exists') addError(summary, this.foundForCreate(spec, summary));
-          if (importStrategy === 'UPDATE' && state === 'absent') addError(summary, this.notFound(spec, summary, true));
-        }
-        if (!this.options.params.skipValidation) for (const summary of list) for (const error of summary.schemaErrors) addError(summary, error);
-        this.uniqueness(spec, list, addError);
-        for (const summary of list) for (const error of this.references(spec, summary)) addError(summary, error);
-        if (importStrategy !== 'UPDATE') {
-          for (const summary of list) {
-            if (summary.generatedId || summary.membership || existence.get(summary) === 'exists') continue;
-            if (this.identifier === 'UID' && summary.id !== null && !isUid(summary.id)) {
-              addError(summary, {
-                message: formatMessage('E4014', [summary.id, simpleKlass(spec.klass)]),
-                mainKlass: spec.klass,
-                errorProperties: [summary.id, simpleKlass(spec.klass)],
-                errorCode: 'E4014',
-                args: [summary.id, simpleKlass(spec.klass)],
-              });
-            }
-          }
-        }
-      }
-
-      const objectReports = [...reports.values()].sort((a, b) => (a.index ?? 0) - (b.index ?? 0));
-      if (objectReports.length > 0) anyErrors = true;
-      const report: TypeReport = { klass: spec.klass, stats: emptyStats(), objectReports };
-      const valid: Array<{ summary: ObjectSummary; action: PreviewAction; existence: Existence }> = [];
-      for (const summary of list) {
-        const state = existence.get(summary)!;
-        if (reports.has(summary.index)) report.stats.ignored++;
-        else
-          valid.push({
-            summary,
-            action: summary.membership && importStrategy === 'CREATE_AND_UPDATE' ? 'update' : actionFor(importStrategy, state),
-            existence: state,
-          });
-      }
-      decisions.push({ type, report, valid });
-      typeReports.push(report);
+      outcomes.push(this.validateType(typeSpec(type)!, list));
     }
 
+    // atomicMode ALL: one error anywhere and nothing is saved; every count becomes "ignored" (Stats.ignored()).
+    const anyErrors = outcomes.some((outcome) => outcome.report.objectReports.length > 0);
     const allIgnored = anyErrors && atomicMode === 'ALL';
     const total = emptyStats();
-    for (const { type, report, valid } of decisions) {
-      const spec = typeSpec(type)!;
+    const previewTypes: PreviewType[] = [];
+    const items: PreviewItem[] = [];
+    for (const { spec, report, actions } of outcomes) {
+      const stats = report.stats;
+      if (allIgnored) {
+        stats.ignored += stats.created + stats.updated + stats.deleted;
+        stats.created = stats.updated = stats.deleted = 0;
+      }
+      stats.total = stats.created + stats.updated + stats.deleted + stats.ignored;
+      addStats(total, stats);
+
       const counts: PreviewType = {
-        type,
+        type: spec.plural,
         klass: spec.klass,
         label: spec.many,
-        total: report.stats.ignored + valid.length,
+        total: actions.size,
         create: 0,
         update: 0,
         delete: 0,
-        ignore: report.stats.ignored,
+        ignore: 0,
         unknown: 0,
-        checkedOffline: this.checkable(type),
+        checkedOffline: this.checkable(spec.plural),
       };
-      for (const { action, existence } of valid) {
-        if (allIgnored) {
-          counts.ignore++;
-          report.stats.ignored++;
-          continue;
-        }
-        if (existence === 'unknown') counts.unknown++;
-        if (action === 'create' || action === 'create-or-update') {
-          counts.create += action === 'create' ? 1 : 0;
-          report.stats.created++;
-        } else if (action === 'update') {
-          counts.update++;
-          report.stats.updated++;
-        } else if (action === 'delete') {
-          counts.delete++;
-          report.stats.deleted++;
-        }
+      for (const [summary, decided] of actions) {
+        const action = allIgnored ? 'ignore' : decided.action;
+        if (action === 'ignore') counts.ignore++;
+        else if (decided.existence === 'unknown') counts.unknown++;
+        else if (action === 'create') counts.create++;
+        else if (action === 'update') counts.update++;
+        else if (action === 'delete') counts.delete++;
+        actions.set(summary, { ...decided, action });
       }
-      report.stats.total = report.stats.created + report.stats.updated + report.stats.deleted + report.stats.ignored;
-      addStats(total, report.stats);
       previewTypes.push(counts);
-
-      const listed = this.summaries.filter((summary) => summary.type === type).slice(0, this.itemsPerType);
-      const validBySummary = new Map(valid.map((entry) => [entry.summary, entry.action]));
-      for (const summary of listed) {
-        const action = skipped.has(summary) ? 'skip' : allIgnored ? 'ignore' : (validBySummary.get(summary) ?? 'ignore');
-        items.push({ type, id: summary.id, code: summary.code, name: summary.name, action, line: summary.line > 0 ? summary.line : null });
+      for (const summary of (byType.get(spec.plural) ?? []).slice(0, this.itemsPerType)) {
+        const action = actions.get(summary)?.action ?? 'skip';
+        items.push({ type: spec.plural, id: summary.id, code: summary.code, name: summary.name, action, line: summary.line > 0 ? summary.line : null });
       }
     }
 
     const status: ReportStatus = !anyErrors ? 'OK' : atomicMode === 'ALL' ? 'ERROR' : 'WARNING';
-    const report: ImportReport = { status, stats: total, typeReports: typeReports.filter((type) => type.stats.total > 0 || type.objectReports.length > 0) };
+    const typeReports = outcomes.map((outcome) => outcome.report).filter((type) => type.stats.total > 0 || type.objectReports.length > 0);
+    const notes = this.buildNotes(readNotes, previewTypes);
+    if (defaultsSkipped > 0) {
+      notes.push(
+        `${defaultsSkipped} of DHIS2's own default objects (named "default") ${defaultsSkipped === 1 ? 'is' : 'are'} in the file; DHIS2 never imports those, so they are left out.`,
+      );
+    }
+    for (const reason of skipped.values()) if (reason) notes.push(reason);
     return {
-      report,
+      report: { status, stats: total, typeReports },
       preview: { types: previewTypes, items, itemsPerType: this.itemsPerType },
       objects: this.summaries.length,
-      notes: [...this.buildNotes(readNotes, previewTypes), ...skipped.values()],
+      notes,
       metadataLabel: this.index ? metadataLabel(this.index) : null,
     };
+  }
+
+  /**
+   * One type through DHIS2's check chain for the strategy (ServiceConfig.validatorsByImportStrategy), counting as
+   * DHIS2 does: every failed ObjectValidationCheck is one "ignored" and removes the object; reference errors
+   * (ReferencesCheck) leave the object in (the bad references are dropped) and, under atomicMode ALL, count one
+   * "ignored" for the whole type; what is left counts as created, updated or deleted.
+   */
+  private validateType(spec: TypeSpec, list: ObjectSummary[]): TypeOutcome {
+    const { importStrategy, atomicMode } = this.options.params;
+    const reports = new Map<number, ObjectReport>();
+    const removed = new Set<ObjectSummary>();
+    let ignored = 0;
+    const addError = (summary: ObjectSummary, error: ErrorReport) => {
+      let report = reports.get(summary.index);
+      if (!report) {
+        report = { klass: spec.klass, index: summary.index, errorReports: [] };
+        if (summary.id) report.uid = summary.id;
+        if (summary.name) report.displayName = summary.name;
+        if (summary.line > 0) report.line = summary.line;
+        reports.set(summary.index, report);
+      }
+      report.errorReports.push(error);
+    };
+    const fail = (summary: ObjectSummary, errors: readonly ErrorReport[]) => {
+      if (errors.length === 0) return;
+      for (const error of errors) addError(summary, error);
+      ignored++;
+      removed.add(summary);
+    };
+
+    const existence = new Map<ObjectSummary, Existence>();
+    for (const summary of list) {
+      const key = this.keyOf(summary);
+      existence.set(summary, summary.generatedId || key === null ? 'absent' : this.exists(spec.plural, key));
+    }
+
+    if (importStrategy === 'DELETE') {
+      for (const summary of list) if (existence.get(summary) === 'absent') fail(summary, [this.notFound(spec, summary, false)]);
+    } else {
+      this.duplicateIds(spec, list, fail);
+      for (const summary of list) {
+        const state = existence.get(summary)!;
+        if (importStrategy === 'CREATE' && state === 'exists') fail(summary, [this.foundForCreate(spec, summary)]);
+        if (importStrategy === 'UPDATE' && state === 'absent') fail(summary, [this.notFound(spec, summary, true)]);
+      }
+      if (!this.options.params.skipValidation) for (const summary of this.selected(list, existence)) fail(summary, summary.schemaErrors);
+      this.uniqueness(spec, this.selected(list, existence), fail);
+      let referenceErrors = false;
+      for (const summary of list) {
+        for (const error of this.references(spec, summary)) {
+          addError(summary, error);
+          referenceErrors = true;
+        }
+      }
+      if (referenceErrors && atomicMode === 'ALL') ignored++;
+      if (importStrategy !== 'UPDATE') {
+        for (const summary of list) {
+          if (summary.generatedId || summary.membership || existence.get(summary) === 'exists') continue;
+          if (this.identifier === 'UID' && summary.id !== null && !isUid(summary.id)) {
+            const args = [summary.id, simpleKlass(spec.klass)];
+            fail(summary, [{ message: formatMessage('E4014', args), mainKlass: spec.klass, errorProperties: args, errorCode: 'E4014', args }]);
+          }
+        }
+      }
+    }
+
+    const stats: Stats = { ...emptyStats(), ignored };
+    const actions = new Map<ObjectSummary, { action: PreviewAction; existence: Existence }>();
+    for (const summary of list) {
+      const state = existence.get(summary)!;
+      if (removed.has(summary)) {
+        actions.set(summary, { action: 'ignore', existence: state });
+        continue;
+      }
+      const action: PreviewAction = summary.membership && importStrategy === 'CREATE_AND_UPDATE' ? 'update' : actionFor(importStrategy, state);
+      actions.set(summary, { action, existence: state });
+      if (action === 'update') stats.updated++;
+      else if (action === 'delete') stats.deleted++;
+      else stats.created++;
+    }
+    const objectReports = [...reports.values()].sort((a, b) => (a.index ?? 0) - (b.index ?? 0));
+    return { spec, report: { klass: spec.klass, stats, objectReports }, actions };
+  }
+
+  /** SchemaCheck and UniquenessCheck look at the objects the strategy acts on (ValidationUtils.selectObjectsBasedOnImportStrategy). */
+  private selected(list: ObjectSummary[], existence: Map<ObjectSummary, Existence>): ObjectSummary[] {
+    const strategy = this.options.params.importStrategy;
+    if (strategy === 'CREATE') return list.filter((summary) => existence.get(summary) !== 'exists');
+    if (strategy === 'UPDATE') return list.filter((summary) => existence.get(summary) !== 'absent');
+    return list;
   }
 
   /**
@@ -466,7 +528,7 @@ class Verdict {
     return null;
   }
 
-  private duplicateIds(spec: TypeSpec, list: ObjectSummary[], addError: (summary: ObjectSummary, error: ErrorReport) => void): void {
+  private duplicateIds(spec: TypeSpec, list: ObjectSummary[], fail: (summary: ObjectSummary, errors: ErrorReport[]) => void): void {
     const seen = new Set<string>();
     for (const summary of list) {
       if (summary.generatedId || summary.id === null) continue;
@@ -475,15 +537,17 @@ class Verdict {
         continue;
       }
       const args = [summary.id, `class ${spec.klass}`];
-      addError(summary, {
-        message: formatMessage('E5004', args),
-        mainKlass: spec.klass,
-        mainId: summary.id,
-        errorProperty: 'id',
-        errorProperties: args,
-        errorCode: 'E5004',
-        args,
-      });
+      fail(summary, [
+        {
+          message: formatMessage('E5004', args),
+          mainKlass: spec.klass,
+          mainId: summary.id,
+          errorProperty: 'id',
+          errorProperties: args,
+          errorCode: 'E5004',
+          args,
+        },
+      ]);
     }
   }
 
@@ -503,12 +567,13 @@ class Verdict {
   }
 
   /** E5003: a unique property's value is already used, by the server's objects or an earlier object of the file. */
-  private uniqueness(spec: TypeSpec, list: ObjectSummary[], addError: (summary: ObjectSummary, error: ErrorReport) => void): void {
+  private uniqueness(spec: TypeSpec, list: ObjectSummary[], fail: (summary: ObjectSummary, errors: ErrorReport[]) => void): void {
     const offline = spec.offline && spec.offline !== 'options' && this.checkable(spec.plural) ? spec.offline : null;
     const taken = new Map<string, Map<string, string>>();
     for (const summary of list) {
       if (this.isDefault(spec.plural, summary.id ?? '')) continue;
       const own = this.keyOf(summary);
+      const errors: ErrorReport[] = [];
       for (const { property, value } of summary.uniqueValues) {
         let values = taken.get(property);
         if (!values) taken.set(property, (values = new Map()));
@@ -520,7 +585,7 @@ class Verdict {
         }
         if (holder !== null && holder !== own) {
           const args = [property, value, describe(summary.name, own, spec.klass), holder];
-          addError(summary, {
+          errors.push({
             message: formatMessage('E5003', args),
             mainKlass: spec.klass,
             mainId: holder,
@@ -533,6 +598,7 @@ class Verdict {
           values.set(value, own);
         }
       }
+      fail(summary, errors);
     }
   }
 
@@ -577,13 +643,14 @@ class Verdict {
     const error: ErrorReport = {
       message: formatMessage(code, args),
       mainKlass: spec.klass,
-      errorKlass: typeSpec(reference.target)?.klass,
       errorProperty: reference.reportProperty,
       errorProperties: args,
       errorCode: code,
       args,
     };
     if (summary.id) error.mainId = summary.id;
+    // As PreheatErrorReport does: the item class of a collection; a single reference has none.
+    if (reference.collection && reference.embeddedIn === null) error.errorKlass = typeSpec(reference.target)?.klass ?? reference.target;
     return error;
   }
 

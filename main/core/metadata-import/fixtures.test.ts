@@ -106,7 +106,7 @@ describe('metadata fixtures: the offline check says what DHIS2 2.41 says', () =>
     const before = await check(['json', 'de_validate1.json'], { importStrategy: 'CREATE' }, defaults());
     expect(new Set(flattenErrors(before.report).map(({ error }) => error.errorProperty))).toEqual(new Set(['categoryCombo', 'optionSet']));
     const exported = defaultsExport();
-    (exported.categoryCombos[0] as { id: string }).id = 'p0KPaWEg3cf';
+    (exported.categoryCombos![0] as { id: string }).id = 'p0KPaWEg3cf';
     const after = await check(
       ['json', 'de_validate1.json'],
       { importStrategy: 'CREATE' },
