@@ -1,5 +1,5 @@
 import type { ImportMetadataParams, MetadataOfflineCheck, PreviewAction, PreviewItem, PreviewType } from '../../../shared/metadata-import';
-import type { ErrorReport, ImportReport, ObjectReport, ReportStatus, Stats, TypeReport } from '../../../shared/import-report';
+import type { ErrorReport, ObjectReport, ReportStatus, Stats, TypeReport } from '../../../shared/import-report';
 import { emptyStats } from '../../../shared/import-report';
 import type { MetadataIndex } from '../metadata/index';
 import { isUid } from '../metadata/id-scheme';
