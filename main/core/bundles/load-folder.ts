@@ -196,7 +196,7 @@ function describeBundle(deps: LoadDeps, manifest: Manifest): ScannedBundle {
     files: job.files.map((file) => ({ name: file.name, size: file.size })),
     values: job.validation?.checked ?? null,
     conflicts: job.validation ? job.validation.summary.conflicts.length : null,
-    ...classifyJob(deps, job),
+    ...classifyJob(deps, job, manifest.bundleId),
   }));
   return {
     bundleId: manifest.bundleId,
@@ -210,15 +210,13 @@ function describeBundle(deps: LoadDeps, manifest: Manifest): ScannedBundle {
   };
 }
 
-function classifyJob(deps: LoadDeps, job: ManifestJob): Pick<ScannedBundleJob, 'status' | 'note' | 'existingJobId'> {
+function classifyJob(deps: LoadDeps, job: ManifestJob, bundleId: string): Pick<ScannedBundleJob, 'status' | 'note' | 'existingJobId'> {
   const held = deps.repo.inJob(job.origin.deviceId, job.origin.jobId);
   if (held) {
     const from = deps.repo.getIn(held.bundle_id);
-    return {
-      status: 'duplicate',
-      note: `Arrived before${from ? ` on ${from.file_name}` : ''}; it is not queued again.`,
-      existingJobId: held.job_id,
-    };
+    const note =
+      held.bundle_id === bundleId ? 'Queued here from this bundle.' : `Arrived before${from ? ` on ${from.file_name}` : ''}; it is not queued again.`;
+    return { status: 'duplicate', note, existingJobId: held.job_id };
   }
   if (job.origin.deviceId === deps.device.get().deviceId) {
     return { status: 'duplicate', note: 'This job was first queued on this laptop.', existingJobId: job.origin.jobId };
@@ -420,7 +418,7 @@ async function loadBundle(deps: LoadDeps, folder: string, item: ScanItem): Promi
       rejections: '{}',
     });
     for (const job of manifest.jobs) {
-      const verdict = classifyJob(deps, job);
+      const verdict = classifyJob(deps, job, manifest.bundleId);
       if (verdict.status === 'duplicate') continue;
       if (verdict.status === 'rejected') {
         rejections[job.id] = verdict.note ?? 'It cannot be run here.';
