@@ -32,7 +32,10 @@ export const MD_ERROR_CODES = {
 
 export type MdErrorCode = keyof typeof MD_ERROR_CODES;
 
-const CODE_ORDER = new Map(Object.keys(MD_ERROR_CODES).map((code, i) => [code, i]));
+/** Declaration order of these codes in ErrorCode.java: an object's error reports are grouped in this order. */
+export const MD_ERROR_CODE_ORDER: readonly string[] = Object.keys(MD_ERROR_CODES);
+
+const CODE_ORDER = new Map(MD_ERROR_CODE_ORDER.map((code, i) => [code, i]));
 
 /** A Java value as an ErrorReport argument: Class objects print as "class <name>" in messages and args, as the bare name in errorProperties. */
 export type Arg = string | number | null | { javaClass: string };

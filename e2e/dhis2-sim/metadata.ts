@@ -146,6 +146,8 @@ export interface DataSetInfo {
 
 interface Index {
   byId: Map<string, { type: string; object: MetadataObject }>;
+  /** Per type: DHIS2 keeps uids unique per table, so two types may share one (org unit and org unit group a1234567890 in the CSV fixtures). */
+  byTypeId: Map<string, Map<string, MetadataObject>>;
   byCode: Map<string, Map<string, MetadataObject>>;
   byName: Map<string, Map<string, MetadataObject>>;
   orgUnits: Map<string, OrgUnitNode>;
@@ -265,8 +267,7 @@ export class MetadataStore {
   }
 
   get(type: string, id: string): MetadataObject | undefined {
-    const entry = this.idx().byId.get(id);
-    return entry && entry.type === type ? entry.object : undefined;
+    return this.idx().byTypeId.get(type)?.get(id);
   }
 
   /** UIDs are unique across all of DHIS2's metadata, so a reference resolves without knowing its type. */
@@ -322,14 +323,18 @@ export class MetadataStore {
   private build(): Index {
     this.generateMissingOptionCombos();
     const byId = new Map<string, { type: string; object: MetadataObject }>();
+    const byTypeId = new Map<string, Map<string, MetadataObject>>();
     const byCode = new Map<string, Map<string, MetadataObject>>();
     const byName = new Map<string, Map<string, MetadataObject>>();
     for (const [type, list] of this.objects) {
+      const ids = new Map<string, MetadataObject>();
       const codes = new Map<string, MetadataObject>();
       const names = new Map<string, MetadataObject>();
+      byTypeId.set(type, ids);
       for (const object of list) {
         const id = str(object['id']);
         if (id !== null && !byId.has(id)) byId.set(id, { type, object });
+        if (id !== null && !ids.has(id)) ids.set(id, object);
         const code = str(object['code']);
         if (code !== null && !codes.has(code)) codes.set(code, object);
         const name = str(object['name']);
@@ -481,6 +486,7 @@ export class MetadataStore {
 
     return {
       byId,
+      byTypeId,
       byCode,
       byName,
       orgUnits,
@@ -587,8 +593,7 @@ export class MetadataStore {
     switch (scheme.type) {
       case 'UID':
       case 'ID': {
-        const entry = index.byId.get(value);
-        return entry && entry.type === type ? entry.object : null;
+        return index.byTypeId.get(type)?.get(value) ?? null;
       }
       case 'CODE':
         return index.byCode.get(type)?.get(value) ?? null;
