@@ -186,6 +186,45 @@ describe('GET /api/{type}/{uid}/metadata', () => {
   });
 });
 
+describe('what stops an export', () => {
+  it('406 for XML or CSV (only JSON converters exist), 409 for an unfiltered export without F_METADATA_EXPORT', async () => {
+    expect((await getJson(`${sim.url}/api/metadata.xml?dataElements=true`)).status).toBe(406);
+    const xml = await getJson(`${sim.url}/api/metadata?dataElements=true`, { Accept: 'application/xml' });
+    expect(xml.status).toBe(406);
+    expect(xml.body).toMatchObject({ httpStatusCode: 406, message: 'Could not find acceptable representation' });
+    expect((await getJson(`${sim.url}/api/metadata?dataElements=true`, { Accept: 'text/html,application/xhtml+xml,*/*;q=0.8' })).status).toBe(200);
+    const clerk = await startSimulator({
+      users: [
+        {
+          username: 'clerk',
+          password: 'district',
+          firstName: 'Data',
+          surname: 'Clerk',
+          id: 'clerkAAAAAA',
+          authorities: ['F_DATAVALUE_ADD'],
+          organisationUnits: [],
+        },
+      ],
+    });
+    try {
+      const auth = { Authorization: `Basic ${Buffer.from('clerk:district').toString('base64')}` };
+      const all = await getJson(`${clerk.url}/api/metadata`, auth);
+      expect(all.status).toBe(409);
+      expect(all.body).toMatchObject({
+        status: 'ERROR',
+        message: "Unfiltered access to metadata export requires super user or 'F_METADATA_EXPORT' authority.",
+      });
+      expect((await getJson(`${clerk.url}/api/metadata?dataElements=true`, auth)).status).toBe(200);
+      expect((await getJson(`${clerk.url}/api/metadata?users=true`, auth)).body).toMatchObject({
+        message: "Exporting user metadata requires the 'F_USER_VIEW' authority.",
+      });
+      expect((await getJson(`${clerk.url}/api/categoryCombos/bjDvmb4bfuf/metadata`, auth)).status).toBe(409);
+    } finally {
+      await clerk.close();
+    }
+  });
+});
+
 describe('round trip: export with dependencies from one server, import into a fresh one', () => {
   it('recreates the same objects, and a second import changes nothing but counts updates', async () => {
     await postMetadata(sim, mdFixtureJson('metadata/json/dataset_with_sections.json'));

@@ -4,7 +4,7 @@ import { header } from '../request';
 import type { SimResponse } from '../respond';
 import type { Route, RouteContext } from '../router';
 import { webMessage, webMessageResponse } from '../webmessage';
-import { metadataFileResponse } from './metadata';
+import { exportRefusal, metadataFileResponse } from './metadata';
 import { REVISION } from './system';
 
 /**
@@ -35,6 +35,8 @@ function withDependencies(root: DependencyRoot) {
     const { req, state } = ctx;
     const id = ctx.params['id'] ?? '';
     if (!state.metadata.get(root, id)) return notFound(ctx, root, id);
+    const refused = exportRefusal(ctx, []);
+    if (refused) return refused;
     const skipSharing = (req.query.get('skipSharing') ?? 'false').toLowerCase() === 'true';
     const out: Record<string, unknown> = { system: { id: state.systemId, rev: REVISION, version: state.profile.version, date: dhis2Date(new Date()) } };
     const collected = metadataWithDependencies(state.metadata, root, id);

@@ -1,11 +1,13 @@
 import { gzipSync } from 'node:zlib';
 import { dhis2Date } from '../dates';
 import { type FieldNode } from '../fields';
+import { schemaByPlural } from '../md-schema-table';
 import { METADATA_TYPES, type MetadataObject, typeInfo } from '../metadata';
 import { fieldNodes, filterObjects, javaUrlEncode, parseOrders, QueryError, renderObject, type RenderContext, sortObjects, viewOf } from '../metadata-view';
 import { header, type SimRequest } from '../request';
 import { gzipIfAccepted, type SimResponse } from '../respond';
 import type { Route, RouteContext } from '../router';
+import { hasAuthority, isSuperuser } from '../users';
 import { webMessage, webMessageResponse } from '../webmessage';
 import { zipSingleEntry } from '../zip';
 import { REVISION } from './system';
@@ -136,7 +138,7 @@ function metadataExport(ctx: RouteContext): SimResponse {
   const perType = new Map<string, { fields: string[]; filter: string[]; order: string[] }>();
   for (const name of names) {
     const [plural = '', option] = name.split(':');
-    if (!store.types().includes(plural) && !typeInfo(plural)) continue;
+    if (!store.types().includes(plural) && !typeInfo(plural) && !schemaByPlural(plural)?.identifiable) continue;
     const values = params.getAll(name);
     const lower = option?.toLowerCase();
     if (!(isSelected(values) || lower === 'fields' || lower === 'filter' || lower === 'order')) continue;
@@ -147,6 +149,8 @@ function metadataExport(ctx: RouteContext): SimResponse {
     if (lower === 'order') entry.order.push(...values);
     perType.set(plural, entry);
   }
+  const refused = exportRefusal(ctx, [...selected]);
+  if (refused) return refused;
   const types = selected.size > 0 ? [...selected].sort() : store.types();
   const defaultFields = params.getAll('fields');
   const defaultFilter = params.getAll('filter');
@@ -178,6 +182,31 @@ function metadataExport(ctx: RouteContext): SimResponse {
     });
   }
   return metadataFileResponse(req, out);
+}
+
+/**
+ * What stops an export before it starts: only JSON converters exist for MetadataExportParams (an XML or
+ * CSV extension or Accept is Spring's 406), and MetadataExportService.validate wants F_METADATA_EXPORT
+ * for an export of every type and F_USER_VIEW for users (MetadataExportException: 409).
+ */
+export function exportRefusal(ctx: RouteContext, selected: readonly string[]): SimResponse | null {
+  const { req, user } = ctx;
+  const accept = (header(req, 'accept') ?? '').toLowerCase();
+  if (user && !isSuperuser(user)) {
+    if (selected.length === 0 && !hasAuthority(user, 'F_METADATA_EXPORT')) {
+      return webMessageResponse(webMessage(409, "Unfiltered access to metadata export requires super user or 'F_METADATA_EXPORT' authority."), { accept });
+    }
+    if (selected.includes('users') && !hasAuthority(user, 'F_USER_VIEW') && !hasAuthority(user, 'F_METADATA_EXPORT')) {
+      return webMessageResponse(webMessage(409, "Exporting user metadata requires the 'F_USER_VIEW' authority."), { accept });
+    }
+  }
+  const extension = req.extension;
+  const jsonExtension = extension === null || extension === 'json' || extension === 'json.gz' || extension === 'json.zip';
+  const acceptsJson = accept === '' || /(^|[\s,])(\*\/\*|application\/\*|application\/json[^,]*)/.test(accept);
+  if (!jsonExtension || (extension === null && !acceptsJson)) {
+    return webMessageResponse(webMessage(406, 'Could not find acceptable representation'), { accept: 'application/json' });
+  }
+  return null;
 }
 
 /**
