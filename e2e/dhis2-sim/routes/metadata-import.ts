@@ -23,8 +23,11 @@ const JSON_UTF8 = 'application/json;charset=UTF-8';
 
 type Format = 'json' | 'csv';
 
+// Error answers carry the same Cache-Control as the data value import's.
+const NO_CACHE = { 'Cache-Control': 'no-cache, private' };
+
 function problem(req: SimRequest, status: number, message: string, errorCode?: string): SimResponse {
-  return webMessageResponse(webMessage(status, message, errorCode === undefined ? {} : { errorCode }), { accept: header(req, 'accept') });
+  return webMessageResponse(webMessage(status, message, errorCode === undefined ? {} : { errorCode }), { accept: header(req, 'accept'), headers: NO_CACHE });
 }
 
 function currentUser(ctx: RouteContext): SimUser {
@@ -47,7 +50,8 @@ function reportResponse(req: SimRequest, report: ImportReport): SimResponse {
           message: 'One or more errors occurred, please see full details in import report.',
           response: report.responseJson(),
         };
-  return { status: body.httpStatusCode, headers: { 'Content-Type': JSON_UTF8 }, body: JSON.stringify(body) };
+  const headers = body.httpStatusCode === 200 ? { 'Content-Type': JSON_UTF8 } : { 'Content-Type': JSON_UTF8, ...NO_CACHE };
+  return { status: body.httpStatusCode, headers, body: JSON.stringify(body) };
 }
 
 function environment(state: SimState, user: SimUser, progress?: (message: string) => void): MetadataImportEnv {
