@@ -61,7 +61,7 @@ test('job overview lists every job, filters by type, shows details and log, canc
 
 test('pages that are not built yet say so plainly', async ({ app, page }) => {
   await page.goto(app.openUrl);
-  for (const path of ['/import/event', '/import/metadata', '/export/metadata', '/export/tei']) {
+  for (const path of ['/import/event', '/import/tei', '/export/event', '/export/tei']) {
     await page.goto(`${app.url}/#${path}`);
     await expect(page.getByTestId('not-built-yet')).toContainText('not available in this version yet');
   }

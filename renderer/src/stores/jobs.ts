@@ -329,6 +329,9 @@ export const useJobsStore = defineStore('jobs', () => {
    */
   function keep(job: Job) {
     if (!extra.value[job.id]) extra.value = { ...extra.value, [job.id]: find(job.id) ?? job };
+    // A quick job may have finished before it was kept: its events went by while no list held it,
+    // and the answer that queued it is older than them. One fresh read catches up.
+    void fetchJob(job.id).catch(() => undefined);
   }
 
   return {
