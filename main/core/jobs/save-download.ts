@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
-import { closeSync, createWriteStream, type WriteStream, existsSync, fsyncSync, openSync, readSync, renameSync, rmSync, statSync } from 'node:fs';
+import { closeSync, createWriteStream, type WriteStream, existsSync, fsyncSync, openSync, readSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Transform, type Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { JobFailure, type JobContext } from './plugin';
+import { checkFolder as inspectFolder } from '../files/folders';
 
 export interface SavedFile {
   file: string;
@@ -94,14 +95,18 @@ export function freeName(dir: string, name: string): string {
   }
 }
 
+/**
+ * Checked before the server is asked: missing, a file, read-only (a USB stick's lock switch) or full
+ * is said now, in the folder picker's words, not after a long download.
+ */
 export function checkFolder(dir: string): void {
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) {
-    throw new JobFailure(
-      'fix',
-      'FOLDER_MISSING',
-      `The folder "${dir}" is not there (is the USB drive plugged in?). Choose another folder and recreate the job.`,
-    );
-  }
+  const check = inspectFolder(dir);
+  if (check.severity !== 'error') return;
+  throw new JobFailure(
+    'fix',
+    check.exists ? 'FOLDER_NOT_WRITABLE' : 'FOLDER_MISSING',
+    `${check.message ?? `The app cannot save in "${dir}".`} Then retry the job.`,
+  );
 }
 
 function fsyncFile(path: string): void {
