@@ -19,19 +19,44 @@ import { javaStringHash } from '../datavalues/validation/java-hash-map';
 
 export type Identifier = 'UID' | 'CODE';
 
-interface ReferenceUse {
+/** What a reference is, shared by every reference of the same property (files can hold millions of them). */
+interface ReferenceKind {
   property: string;
   target: string;
   collection: boolean;
-  key: string | null;
-  /** `Name [id] (Klass)` of the referenced object as the file gives it. */
-  described: string;
   /** The reference sits in an embedded object (`dataSetElements`): reported under the embedding property. */
   embeddedIn: string | null;
   /** Which property of the object the error names. */
   reportProperty: string;
-  duplicate: boolean;
   resolvedWhileReading: boolean;
+}
+
+interface ReferenceUse {
+  kind: ReferenceKind;
+  key: string;
+  /** The name the file gives the referenced object, if any (for DHIS2's `Name [id] (Klass)`). */
+  name: string | null;
+  duplicate: boolean;
+}
+
+const KINDS = new Map<string, ReferenceKind>();
+
+function kindOf(
+  property: string,
+  target: string,
+  collection: boolean,
+  embeddedIn: string | null,
+  resolvedWhileReading: boolean,
+  reportProperty?: string,
+): ReferenceKind {
+  const key = `${property}|${target}|${collection}|${embeddedIn}|${resolvedWhileReading}|${reportProperty}`;
+  let kind = KINDS.get(key);
+  if (!kind) {
+    // DHIS2 names a collection association by its XML item name: `organisationUnit` for `organisationUnits`.
+    const named = reportProperty ?? embeddedIn ?? (collection ? itemName(property) : property);
+    KINDS.set(key, (kind = { property, target, collection, embeddedIn, reportProperty: named, resolvedWhileReading }));
+  }
+  return kind;
 }
 
 /** What is kept of each object after reading it: enough to check it, never the object itself (files can be big). */
@@ -44,10 +69,11 @@ interface ObjectSummary {
   name: string | null;
   generatedId: boolean;
   membership: boolean;
-  /** E4000 and E4001, in property order. */
-  schemaErrors: ErrorReport[];
-  uniqueValues: Array<{ property: string; value: string }>;
-  references: ReferenceUse[];
+  /** E4000 and E4001, in property order; null when there are none (most objects), to keep big files small. */
+  schemaErrors: ErrorReport[] | null;
+  /** Unique properties and their values, flat: property, value, property, value. */
+  uniqueValues: string[] | null;
+  references: ReferenceUse[] | null;
 }
 
 export interface CheckOptions {
@@ -58,6 +84,8 @@ export interface CheckOptions {
 }
 
 const DEFAULT_ITEMS_PER_TYPE = 200;
+/** Distinct ids kept per type the offline copy cannot check; past this the note says "more than". */
+const MAX_UNRESOLVED_KEYS = 10_000;
 
 /** Property types as DHIS2 names them in `errorKlass` of an E4000. */
 const PROPERTY_KLASSES: Record<string, string> = {
@@ -104,43 +132,45 @@ export class MetadataChecker {
 
 function summarise(record: MetadataObjectRecord, spec: TypeSpec, identifier: Identifier, skipSharing: boolean): ObjectSummary {
   const o = record.object;
-  const id = textOf(o.id);
-  const name = textOf(o.name);
+  const id = own(textOf(o.id));
+  const name = own(textOf(o.name));
   const membership = record.resolvedWhileReading?.includes('id') ?? false;
   const summary: ObjectSummary = {
     type: record.type,
     index: record.index,
     line: record.line,
     id,
-    code: textOf(o.code),
+    code: own(textOf(o.code)),
     name,
     generatedId: record.generatedId === true,
     membership,
-    schemaErrors: [],
-    uniqueValues: [],
-    references: [],
+    schemaErrors: null,
+    uniqueValues: null,
+    references: null,
   };
+  const schemaErrors: ErrorReport[] = [];
+  const uniqueValues: string[] = [];
+  const references: ReferenceUse[] = [];
   const klass = spec.klass;
   const resolvedWhileReading = new Set(record.resolvedWhileReading ?? []);
 
   if (!membership) {
     for (const property of spec.required) {
       const value = o[property];
-      if (value === undefined || value === null || value === '')
-        summary.schemaErrors.push(missing(klass, property, PROPERTY_KLASSES[property] ?? 'java.lang.String'));
+      if (value === undefined || value === null || value === '') schemaErrors.push(missing(klass, property, PROPERTY_KLASSES[property] ?? 'java.lang.String'));
     }
     for (const reference of spec.references) {
       if (!reference.required) continue;
       const value = o[reference.property];
       if (value === undefined || value === null || (isPlainObject(value) && Object.keys(value).length === 0)) {
-        summary.schemaErrors.push(missing(klass, reference.property, typeSpec(reference.target)?.klass ?? 'java.lang.Object'));
+        schemaErrors.push(missing(klass, reference.property, typeSpec(reference.target)?.klass ?? 'java.lang.Object'));
       }
     }
     const lengths: Record<string, number> = { ...(spec.codeNotUnique ? {} : { code: 50 }), ...spec.lengths };
     for (const [property, max] of Object.entries(lengths)) {
       const value = o[property];
       if (typeof value === 'string' && value.length > max) {
-        summary.schemaErrors.push({
+        schemaErrors.push({
           message: formatMessage('E4001', [property, max, value.length]),
           mainKlass: klass,
           errorKlass: 'java.lang.String',
@@ -151,11 +181,11 @@ function summarise(record: MetadataObjectRecord, spec: TypeSpec, identifier: Ide
         });
       }
     }
-    summary.schemaErrors = inSchemaOrder(summary.schemaErrors, (error) => error.errorProperty ?? '');
+    if (schemaErrors.length > 0) summary.schemaErrors = inSchemaOrder(schemaErrors, (error) => error.errorProperty ?? '');
     const unique = inSchemaOrder(spec.codeNotUnique ? [...spec.unique] : ['code', ...spec.unique], (property) => property);
     for (const property of unique) {
-      const value = textOf(o[property]);
-      if (value !== null) summary.uniqueValues.push({ property, value });
+      const value = property === 'code' ? summary.code : property === 'name' ? name : own(textOf(o[property]));
+      if (value !== null) uniqueValues.push(property, value);
     }
   }
 
@@ -168,17 +198,11 @@ function summarise(record: MetadataObjectRecord, spec: TypeSpec, identifier: Ide
       if (key === null) continue;
       const duplicate = spec2.collection && seen.has(key);
       seen.add(key);
-      summary.references.push({
-        property: spec2.property,
-        target: spec2.target,
-        collection: spec2.collection,
-        key,
-        described: describe(isPlainObject(item) ? textOf(item.name) : null, key, typeSpec(spec2.target)?.klass ?? spec2.target),
-        embeddedIn,
-        // DHIS2 names a collection association by its XML item name: `organisationUnit` for `organisationUnits`.
-        reportProperty: embeddedIn ?? (spec2.collection ? itemName(spec2.property) : spec2.property),
+      references.push({
+        kind: kindOf(spec2.property, spec2.target, spec2.collection, embeddedIn, resolvedWhileReading.has(spec2.property)),
+        key: own(key)!,
+        name: isPlainObject(item) ? own(textOf(item.name)) : null,
         duplicate,
-        resolvedWhileReading: resolvedWhileReading.has(spec2.property),
       });
     }
   };
@@ -208,21 +232,22 @@ function summarise(record: MetadataObjectRecord, spec: TypeSpec, identifier: Ide
       // Sharing always names users and groups by UID, whatever the import's identifier.
       for (const [key, access] of Object.entries(map)) {
         const uid = isPlainObject(access) ? (textOf(access.id) ?? key) : key;
-        summary.references.push({
-          property: accesses,
-          target,
-          collection: false,
-          key: uid,
-          described: describe(null, uid, typeSpec(target)!.klass),
-          embeddedIn: null,
-          reportProperty: accesses,
-          duplicate: false,
-          resolvedWhileReading: false,
-        });
+        references.push({ kind: kindOf(accesses, target, false, null, false, accesses), key: uid, name: null, duplicate: false });
       }
     }
   }
+  // Exact-size copies: arrays grown by push keep room for 17 elements, which adds up over millions of objects.
+  if (uniqueValues.length > 0) summary.uniqueValues = uniqueValues.slice();
+  if (references.length > 0) summary.references = references.slice();
   return summary;
+}
+
+/**
+ * A copy of a string that does not pin the text it was cut from: the JSON parser's strings are slices of
+ * whole lines, and keeping one id per object would otherwise keep every line of a big file in memory.
+ */
+function own(text: string | null): string | null {
+  return text === null || text.length < 13 ? text : (' ' + text).slice(1);
 }
 
 function itemName(property: string): string {
@@ -465,7 +490,7 @@ class Verdict {
         if (importStrategy === 'CREATE' && state === 'exists') fail(summary, [this.foundForCreate(spec, summary)]);
         if (importStrategy === 'UPDATE' && state === 'absent') fail(summary, [this.notFound(spec, summary, true)]);
       }
-      if (!this.options.params.skipValidation) for (const summary of this.selected(list, existence)) fail(summary, summary.schemaErrors);
+      if (!this.options.params.skipValidation) for (const summary of this.selected(list, existence)) fail(summary, summary.schemaErrors ?? []);
       this.uniqueness(spec, this.selected(list, existence), fail);
       let referenceErrors = false;
       for (const summary of list) {
@@ -517,13 +542,13 @@ class Verdict {
    * it is not on the server, DHIS2 drops the row without a word. Null when the object is kept.
    */
   private skippedWhileReading(summary: ObjectSummary): string | null {
-    for (const reference of summary.references) {
-      if (!reference.resolvedWhileReading || reference.collection || reference.key === null) continue;
+    for (const { kind: reference, key } of summary.references ?? []) {
+      if (!reference.resolvedWhileReading || reference.collection) continue;
       if (typeSpec(summary.type)?.references.some((r) => r.property === reference.property && r.required)) continue;
-      if (this.inFile.get(reference.target)?.has(reference.key)) continue;
-      if (this.exists(reference.target, reference.key) !== 'absent') continue;
+      if (this.inFile.get(reference.target)?.has(key)) continue;
+      if (this.exists(reference.target, key) !== 'absent') continue;
       const label = typeSpec(reference.target)?.one ?? reference.target;
-      return `Line ${summary.line}: ${label} ${reference.key} is not on the server (as of the offline metadata), so DHIS2 skips this row without saying so.`;
+      return `Line ${summary.line}: ${label} ${key} is not on the server (as of the offline metadata), so DHIS2 skips this row without saying so.`;
     }
     return null;
   }
@@ -574,7 +599,10 @@ class Verdict {
       if (this.isDefault(spec.plural, summary.id ?? '')) continue;
       const own = this.keyOf(summary);
       const errors: ErrorReport[] = [];
-      for (const { property, value } of summary.uniqueValues) {
+      const uniques = summary.uniqueValues ?? [];
+      for (let at = 0; at < uniques.length; at += 2) {
+        const property = uniques[at]!;
+        const value = uniques[at + 1]!;
         let values = taken.get(property);
         if (!values) taken.set(property, (values = new Map()));
         let holder = values.get(value) ?? null;
@@ -604,53 +632,56 @@ class Verdict {
 
   private references(spec: TypeSpec, summary: ObjectSummary): ErrorReport[] {
     const errors: ErrorReport[] = [];
+    if (!summary.references) return errors;
     const objectDescribed = describe(summary.name, this.keyOf(summary), spec.klass);
-    for (const reference of summary.references) {
-      if (reference.key === null || this.isDefault(reference.target, reference.key)) continue;
-      if (reference.duplicate) {
-        errors.push(this.referenceError('E5007', spec, summary, reference, objectDescribed));
+    for (const use of summary.references) {
+      const { kind, key } = use;
+      if (this.isDefault(kind.target, key)) continue;
+      if (use.duplicate) {
+        errors.push(this.referenceError('E5007', spec, summary, use, objectDescribed));
         continue;
       }
-      if (this.inFile.get(reference.target)?.has(reference.key)) continue;
-      if (reference.target === 'users' && this.index?.user?.id === reference.key) continue;
-      const state = this.exists(reference.target, reference.key);
+      if (this.inFile.get(kind.target)?.has(key)) continue;
+      if (kind.target === 'users' && this.index?.user?.id === key) continue;
+      const state = this.exists(kind.target, key);
       if (state === 'exists') continue;
       if (state === 'unknown') {
-        let entry = this.unresolvedOffline.get(reference.target);
-        if (!entry) this.unresolvedOffline.set(reference.target, (entry = { references: 0, keys: new Set() }));
+        let entry = this.unresolvedOffline.get(kind.target);
+        if (!entry) this.unresolvedOffline.set(kind.target, (entry = { references: 0, keys: new Set() }));
         entry.references++;
-        entry.keys.add(reference.key);
+        if (entry.keys.size < MAX_UNRESOLVED_KEYS) entry.keys.add(key);
         continue;
       }
-      if (reference.resolvedWhileReading && reference.collection) {
+      if (kind.resolvedWhileReading && kind.collection) {
         this.notes.push(
-          `Line ${summary.line}: ${typeSpec(reference.target)?.one ?? reference.target} ${reference.key} is not on the server (as of the offline metadata), so DHIS2 leaves it out of ${summary.name ?? summary.id ?? 'the object'} without saying so.`,
+          `Line ${summary.line}: ${typeSpec(kind.target)?.one ?? kind.target} ${key} is not on the server (as of the offline metadata), so DHIS2 leaves it out of ${summary.name ?? summary.id ?? 'the object'} without saying so.`,
         );
         continue;
       }
       // DHIS2 looks these up while reading the CSV; a miss leaves the property empty.
-      if (reference.resolvedWhileReading && !reference.collection && spec.references.some((r) => r.property === reference.property && r.required)) {
-        errors.push(missing(spec.klass, reference.property, typeSpec(reference.target)?.klass ?? 'java.lang.Object'));
+      if (kind.resolvedWhileReading && spec.references.some((r) => r.property === kind.property && r.required)) {
+        errors.push(missing(spec.klass, kind.property, typeSpec(kind.target)?.klass ?? 'java.lang.Object'));
         continue;
       }
-      errors.push(this.referenceError('E5002', spec, summary, reference, objectDescribed));
+      errors.push(this.referenceError('E5002', spec, summary, use, objectDescribed));
     }
     return errors;
   }
 
-  private referenceError(code: 'E5002' | 'E5007', spec: TypeSpec, summary: ObjectSummary, reference: ReferenceUse, objectDescribed: string): ErrorReport {
-    const args = [reference.described, objectDescribed, reference.reportProperty];
+  private referenceError(code: 'E5002' | 'E5007', spec: TypeSpec, summary: ObjectSummary, use: ReferenceUse, objectDescribed: string): ErrorReport {
+    const { kind } = use;
+    const args = [describe(use.name, use.key, typeSpec(kind.target)?.klass ?? kind.target), objectDescribed, kind.reportProperty];
     const error: ErrorReport = {
       message: formatMessage(code, args),
       mainKlass: spec.klass,
-      errorProperty: reference.reportProperty,
+      errorProperty: kind.reportProperty,
       errorProperties: args,
       errorCode: code,
       args,
     };
     if (summary.id) error.mainId = summary.id;
     // As PreheatErrorReport does: the item class of a collection; a single reference has none.
-    if (reference.collection && reference.embeddedIn === null) error.errorKlass = typeSpec(reference.target)?.klass ?? reference.target;
+    if (kind.collection && kind.embeddedIn === null) error.errorKlass = typeSpec(kind.target)?.klass ?? kind.target;
     return error;
   }
 
@@ -684,7 +715,7 @@ class Verdict {
       const label = typeSpec(target)?.many ?? target;
       const why = this.index ? `the offline metadata does not hold ${label}` : 'there is no offline metadata';
       notes.push(
-        `Cannot check references to ${label} offline (${why}): ${entry.references} ${entry.references === 1 ? 'reference' : 'references'} to ${entry.keys.size} ${entry.keys.size === 1 ? 'object' : 'objects'} not in this file${sample(entry.keys)}. The server checks them.`,
+        `Cannot check references to ${label} offline (${why}): ${entry.references} ${entry.references === 1 ? 'reference' : 'references'} to ${entry.keys.size >= MAX_UNRESOLVED_KEYS ? `more than ${MAX_UNRESOLVED_KEYS.toLocaleString('en')}` : entry.keys.size} ${entry.keys.size === 1 ? 'object' : 'objects'} not in this file${sample(entry.keys)}. The server checks them.`,
       );
     }
     for (const note of readNotes) notes.push(note.message);
