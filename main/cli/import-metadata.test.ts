@@ -5,6 +5,7 @@ import { runCli } from './index';
 import { captureOutput as capture } from './capture-output';
 import { tempDir } from '../core/test/helpers';
 import { defaultsExport } from '../core/metadata-import/testing';
+import { startSimulator } from '../../e2e/dhis2-sim/server';
 
 const element = (id: string, name: string, extra: Record<string, unknown> = {}) => ({
   id,
@@ -77,5 +78,24 @@ describe('dhis2-ie import metadata (offline part)', () => {
     expect(broken.code).toBe(1);
     expect(broken.stderr).toMatch(/"broken.json" line 1: this is not valid JSON/);
     expect((await run('jobs', '--type', 'import-metadata', '--json')).stdout).toMatch(/"jobs": \[\]/);
+  });
+
+  it('flush sends the queued import to the server and the job ends with its report', async () => {
+    const sim = await startSimulator({ port: 0 });
+    try {
+      sim.seedMetadata({ ...defaultsExport(), dataElements: [element('DeAaaaaaaa1', 'ANC 1')] }, { replace: true });
+      expect((await run('server', 'add', '--name', 'Sim', '--url', sim.url, '--username', 'admin', '--password', 'district')).code).toBe(0);
+      expect((await run('import', 'metadata', join(dir.path, 'new.json'), '--atomic-mode', 'NONE')).code).toBe(0);
+      const flushed = await run('flush', '--wait', '--timeout', '60');
+      expect(flushed.stdout).toMatch(/Completed\s+new\.json/);
+      const jobs = JSON.parse((await run('jobs', '--type', 'import-metadata', '--json')).stdout) as {
+        jobs: Array<{ result: { server: { status: string; stats: { created: number; updated: number } }; metadataSync: string } }>;
+      };
+      expect(jobs.jobs[0]!.result.server).toMatchObject({ status: 'WARNING', stats: { created: 1, updated: 1 } });
+      expect(jobs.jobs[0]!.result.metadataSync).toBe('queued');
+      expect(sim.state.metadata.get('dataElements', 'DeBbbbbbbb2')).toMatchObject({ name: 'ANC 2' });
+    } finally {
+      await sim.close();
+    }
   });
 });
