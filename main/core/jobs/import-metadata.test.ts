@@ -146,6 +146,14 @@ describe('import-metadata job against the simulator', () => {
     expect(sim.state.metadata.get('organisationUnits', 'a1234567890')).toMatchObject({ name: 'Root' });
   });
 
+  it('without a server job (async off) the report comes with the answer', async () => {
+    const job = await run(await store('good.json', JSON.stringify(GOOD)), { async: false });
+    expect((job.result as ImportMetadataResult).server.stats.created).toBe(2);
+    const post = sim.requests.find((request) => request.method === 'POST' && request.path.startsWith('/api/metadata'))!;
+    expect(post.path).toContain('async=false');
+    expect(sim.requests.some((request) => request.path.startsWith('/api/system/tasks'))).toBe(false);
+  });
+
   it('a file the app cannot read needs attention before anything is sent', async () => {
     const job = await run(await store('broken.json', '{"dataElements": [{"id": "x",}]}'));
     expect(job.state).toBe('needs-attention');
