@@ -13,7 +13,7 @@ type Params = z.infer<typeof Params>;
 /** A stand-in plugin, registered under a real type name that the foundation does not implement yet. */
 function fakePlugin(onRun?: () => void): JobPlugin<Params> {
   return {
-    type: 'export-metadata',
+    type: 'import-population',
     paramsSchema: Params,
     needsServer: () => false,
     title: (p) => `fake ${p.mode}`,
@@ -131,7 +131,7 @@ describe('JobRunner', () => {
   it('marks a job needing the user when the plugin says the input must be fixed, and retries it on request', async () => {
     core.registry.register(fakePlugin());
     core.runner.start();
-    const created = core.runner.create({ type: 'export-metadata', params: { mode: 'fix' } });
+    const created = core.runner.create({ type: 'import-population', params: { mode: 'fix' } });
     await until(created.id, 'needs-attention');
     expect(job(created.id).error).toEqual({ code: 'BAD_INPUT', message: 'Row 3: the period 2024W99 does not exist.' });
     expect(job(created.id).attempts).toBe(1);
@@ -145,8 +145,8 @@ describe('JobRunner', () => {
     let runs = 0;
     core.registry.register(fakePlugin(() => runs++));
     core.runner.start();
-    const fatal = core.runner.create({ type: 'export-metadata', params: { mode: 'fatal' } });
-    const crash = core.runner.create({ type: 'export-metadata', params: { mode: 'crash' } });
+    const fatal = core.runner.create({ type: 'import-population', params: { mode: 'fatal' } });
+    const crash = core.runner.create({ type: 'import-population', params: { mode: 'crash' } });
     await until(fatal.id, 'failed');
     await until(crash.id, 'failed');
     expect(runs).toBe(2);
@@ -158,7 +158,7 @@ describe('JobRunner', () => {
     const queued = core.runner.create({ type: 'self-test', params: { steps: 1, stepMs: 0 } });
     expect(core.runner.cancel(queued.id).state).toBe('cancelled');
     core.runner.start();
-    const running = core.runner.create({ type: 'export-metadata', params: { mode: 'wait' } });
+    const running = core.runner.create({ type: 'import-population', params: { mode: 'wait' } });
     await until(running.id, 'running');
     core.runner.cancel(running.id);
     await until(running.id, 'cancelled');
@@ -169,7 +169,7 @@ describe('JobRunner', () => {
   it('puts running jobs back in the queue when the app closes, to resume next time', async () => {
     core.registry.register(fakePlugin());
     core.runner.start();
-    const running = core.runner.create({ type: 'export-metadata', params: { mode: 'wait' } });
+    const running = core.runner.create({ type: 'import-population', params: { mode: 'wait' } });
     await until(running.id, 'running');
     await core.runner.stop();
     expect(job(running.id).state).toBe('queued');
