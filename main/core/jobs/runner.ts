@@ -98,7 +98,7 @@ export class JobRunner {
   cancel(id: string): Job {
     const job = this.require(id);
     if (TERMINAL_STATES.includes(job.state)) {
-      throw new AppError('NOT_CANCELLABLE', `This job is already ${JOB_STATE_LABELS[job.state].toLowerCase()}; there is nothing to cancel.`);
+      throw new AppError('NOT_CANCELLABLE', `This job is already in the state "${JOB_STATE_LABELS[job.state]}"; there is nothing to cancel.`);
     }
     const active = this.running.get(id);
     if (active) {
@@ -116,7 +116,7 @@ export class JobRunner {
     if (!['failed', 'needs-attention', 'cancelled'].includes(job.state)) {
       throw new AppError(
         'NOT_RETRYABLE',
-        `Only failed, cancelled or needs-attention jobs can be retried; this one is ${JOB_STATE_LABELS[job.state].toLowerCase()}.`,
+        `Only failed, cancelled or needs-attention jobs can be retried; this one is "${JOB_STATE_LABELS[job.state]}".`,
       );
     }
     this.deps.registry.require(job.type);
