@@ -162,7 +162,7 @@ describe('JobRunner', () => {
     await until(running.id, 'running');
     core.runner.cancel(running.id);
     await until(running.id, 'cancelled');
-    expect(() => core.runner.cancel(running.id)).toThrow(/already cancelled/);
+    expect(() => core.runner.cancel(running.id)).toThrow(/already in the state "Cancelled"/);
     expect(job(queued.id).state).toBe('cancelled');
   });
 
