@@ -4,7 +4,7 @@ import { JobType } from './jobs';
 /**
  * What the renderer and the CLI see of USB bundles: saving queued jobs to a drive at a facility,
  * loading them (and loose DHIS2 files) at the district, and receipts going back. The file format
- * itself is main/core/bundles/format.ts and docs/bundle-format.md.
+ * itself is main/core/bundles/format.ts and main/core/bundles/BUNDLE-FORMAT.md.
  */
 
 /** This laptop as bundles name it: a random id made once per data folder, and a name people recognise. */

@@ -4,7 +4,7 @@ import { ImportSummary } from '../../../shared/import-summary';
 import { JobType, Sha256 } from '../../../shared/jobs';
 
 /**
- * The USB bundle, format 1 (described for people in docs/bundle-format.md). One zip holding
+ * The USB bundle, format 1 (described for people in main/core/bundles/BUNDLE-FORMAT.md). One zip holding
  * `manifest.json`, a `README.txt` for whoever opens it by hand, and each payload file once under
  * `files/<sha256>`. Nothing else may be in it: a reader refuses any other entry.
  *
