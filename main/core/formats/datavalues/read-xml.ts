@@ -3,6 +3,8 @@ import type { SaxesTagNS } from 'saxes';
 import { emptyHeader, type DataValueRecord, type DataValueSetHeader, type IdSchemes } from '../../datavalues/types';
 import { FormatError, at } from '../format-error';
 import { blankRecord, emptyToNull, parseJavaBoolean, type StringField } from './record';
+import { textChunks } from '../text-chunks';
+import { FastDxfValues } from './xml-fast';
 import { plainAttributes, xmlItemBatches, xmlItems } from './xml-items';
 
 /*
@@ -50,7 +52,40 @@ export async function readXmlHeader(open: () => Readable, fileName: string): Pro
   throw new FormatError('XML_NOT_A_DATA_VALUE_SET', `${at(fileName)} holds no XML element; it is not a DXF2 data value file.`, { file: fileName });
 }
 
-export function readXmlBatches(open: () => Readable, fileName: string): AsyncGenerator<DataValueRecord[], void, undefined> {
+/**
+ * The values, in batches. Read first by FastDxfValues; where the file leaves the plain shape that reader
+ * handles, saxes reads it again from the start and takes over after the values already handed over (the
+ * two read those identically), so every refusal and error is saxes's.
+ */
+export async function* readXmlBatches(open: () => Readable, fileName: string): AsyncGenerator<DataValueRecord[], void, undefined> {
+  const fast = new FastDxfValues();
+  let handedOver = 0;
+  const input = open();
+  try {
+    for await (const text of textChunks(input, fileName)) {
+      const batch = fast.feed(text);
+      if (batch === null) break;
+      if (batch.length > 0) {
+        handedOver += batch.length;
+        yield batch;
+      }
+    }
+  } finally {
+    input.destroy();
+  }
+  if (fast.end()) return;
+  let skip = handedOver;
+  for await (const batch of saxesBatches(open, fileName)) {
+    if (skip >= batch.length) skip -= batch.length;
+    else {
+      yield skip > 0 ? batch.slice(skip) : batch;
+      skip = 0;
+    }
+  }
+}
+
+/** The values as saxes reads them, from the start: what readXmlBatches falls back on, and what it must equal. */
+export function saxesBatches(open: () => Readable, fileName: string): AsyncGenerator<DataValueRecord[], void, undefined> {
   let depth = 0;
   let index = 0;
   return xmlItemBatches<DataValueRecord>(open(), fileName, {
