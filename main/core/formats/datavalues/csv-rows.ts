@@ -8,7 +8,10 @@ import { textChunks } from '../text-chunks';
  */
 export const MAX_ROW_CHARS = 4 * 1024 * 1024;
 
-/** Takes each row: its cells (quotes removed, nothing trimmed) and the 1-based line it starts on. */
+/**
+ * Takes each row: its cells (quotes removed, nothing trimmed) and the 1-based line it starts on. The array
+ * is the tokenizer's own and is reused for the next row: copy what must be kept.
+ */
 export type RowSink = (cells: string[], line: number) => void;
 
 const COMMA = 44;
@@ -30,6 +33,7 @@ export class CsvTokenizer {
   /** The line the next row starts on. */
   private line = 1;
   private problem: FormatError | null = null;
+  private readonly cells: string[] = [];
 
   constructor(private readonly fileName: string) {}
 
@@ -56,7 +60,8 @@ export class CsvTokenizer {
     const length = input.length;
     let rowStart = 0;
     let pos = 0;
-    let cells: string[] = [];
+    const cells = this.cells;
+    cells.length = 0;
     let newlines = 0;
     let broken = false;
     for (;;) {
@@ -131,7 +136,7 @@ export class CsvTokenizer {
       if (lastCell.charCodeAt(lastCell.length - 1) === CARRIAGE_RETURN) cells[last] = lastCell.slice(0, -1);
       sink(cells, this.line);
       this.line += 1 + newlines;
-      cells = [];
+      cells.length = 0;
       newlines = 0;
       rowStart = pos;
       if (pos >= length) return length;

@@ -16,7 +16,7 @@ export async function inspectCsv(open: () => Readable, fileName: string, firstRo
   const tokenizer = new CsvTokenizer(fileName);
   let first: string[] | null = null;
   const sink = (cells: string[]) => {
-    if (first === null && cleanRow(cells)) first = cells;
+    if (first === null && cleanRow(cells)) first = [...cells];
   };
   const input = open();
   let problem: FormatError | null = null;
