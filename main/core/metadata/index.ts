@@ -54,6 +54,8 @@ function optionsKey(options: readonly string[]): string {
   return [...options].sort().join(',');
 }
 
+const NO_ORG_UNITS: ReadonlySet<string> = new Set();
+
 const DEFAULT_NAME = 'default';
 // The UIDs DHIS2 gives its default category objects on every instance; used when names are missing.
 const DEFAULT_COMBO_UID = 'bjDvmb4bfuf';
@@ -312,6 +314,11 @@ export class MetadataIndex {
 
   dataSetHasOrgUnit(dataSet: string, orgUnit: string): boolean {
     return this.orgUnitsOfDataSet.get(dataSet)?.has(orgUnit) ?? false;
+  }
+
+  /** The org units a data set is assigned to (empty for an unknown data set); for asking it a million times. */
+  dataSetOrgUnits(dataSet: string): ReadonlySet<string> {
+    return this.orgUnitsOfDataSet.get(dataSet) ?? NO_ORG_UNITS;
   }
 
   dataSetsOfElement(dataElement: string): readonly string[] {

@@ -30,6 +30,29 @@ export interface IdEntry<T> extends Resolved {
   ordinal: number;
 }
 
+/** A data element with what every value of it asks: its data sets, and whether input periods matter. */
+export interface ElementInfo {
+  element: DataElement;
+  dataSets: readonly DataSetInfo[];
+  /** No data set of the element limits input periods (or it has none), so E7644 passes without a lookup. */
+  alwaysInput: boolean;
+}
+
+export interface DataSetInfo {
+  dataSet: DataSet;
+  orgUnits: ReadonlySet<string>;
+  /** Its attribute category combo (the default one when it names none). */
+  combo: string | null;
+  /** latestOpenFuturePeriod, once asked. */
+  latestOpen: Period | null | undefined;
+}
+
+export interface OrgUnitInfo {
+  unit: PlacedOrgUnit;
+  /** In the importing user's capture hierarchy; null without a user in the metadata. */
+  inCapture: boolean | null;
+}
+
 /** A period id as written, read once per import run. */
 export interface PeriodEntry {
   period: Period | null;
@@ -38,7 +61,7 @@ export interface PeriodEntry {
 }
 
 const IDENTIFIER_CACHE_LIMIT = 200_000;
-const NO_DATA_SETS: readonly DataSet[] = [];
+const NO_DATA_SETS: readonly DataSetInfo[] = [];
 const NO_ENTRY: IdEntry<never> = { uid: null, ambiguity: null, object: null, ordinal: 0 };
 const NO_PERIOD: PeriodEntry = { period: null, ordinal: 0 };
 
@@ -101,8 +124,8 @@ export class ImportRun {
   outerAttributeOptionCombo: string | null = null;
 
   /** The values' own identifiers, each under its scheme. */
-  readonly dataElements: IdCache<DataElement>;
-  readonly orgUnits: IdCache<PlacedOrgUnit>;
+  readonly dataElements: IdCache<ElementInfo>;
+  readonly orgUnits: IdCache<OrgUnitInfo>;
   readonly optionCombos: IdCache<true>;
 
   private readonly caches = new Map<string, IdCache<unknown>>();
@@ -112,11 +135,18 @@ export class ImportRun {
   private readonly ordinals = new Map<string, number>();
   private readonly ids: string[] = [''];
   private readonly elementSets = new Map<string, DataSet[]>();
-  private readonly latestOpen = new Map<string, Period | null>();
+  private readonly dataSetInfos = new Map<string, DataSetInfo>();
+  private readonly unitInfos = new Map<string, OrgUnitInfo>();
   private readonly elementInput = new Map<string, boolean>();
-  private readonly elementAlwaysInput = new Map<string, boolean>();
   private readonly aocOrgUnits = new Map<string, string[] | null>();
   private readonly aocDates = new Map<string, { start: string | null; end: string | null }>();
+  private readonly aocCombos = new Map<string, string | null>();
+  // Most files have one attribute option combo throughout: the last one's answers are kept at hand.
+  private lastAoc = '';
+  private lastAocCombo: string | null = null;
+  private lastAocDates: { start: string | null; end: string | null } = { start: null, end: null };
+  private lastAocUnitsFor = '';
+  private lastAocUnits: string[] | null = null;
   private readonly lockDates = new Map<number, Map<string, string>>();
 
   constructor(
@@ -144,8 +174,11 @@ export class ImportRun {
     this.notices = new NoticeBoard(indexCap);
     const authorities = index.user?.authorities ?? [];
     this.canEditExpired = authorities.includes('ALL') || authorities.includes('F_EDIT_EXPIRED');
-    this.dataElements = this.cache('dataElements', schemes.dataElement, (uid) => index.dataElement(uid));
-    this.orgUnits = this.cache('organisationUnits', schemes.orgUnit, (uid) => index.orgUnit(uid));
+    this.dataElements = this.cache('dataElements', schemes.dataElement, (uid) => this.elementInfo(uid));
+    this.orgUnits = this.cache('organisationUnits', schemes.orgUnit, (uid) => {
+      const unit = index.orgUnit(uid);
+      return unit && this.orgUnitInfo(unit);
+    });
     this.optionCombos = this.cache('categoryOptionCombos', schemes.categoryOptionCombo, () => true as const);
   }
 
@@ -210,6 +243,33 @@ export class ImportRun {
     return dataSet.categoryCombo ?? this.index.defaultCategoryCombo;
   }
 
+  private elementInfo(uid: string): ElementInfo | undefined {
+    const element = this.index.dataElement(uid);
+    if (!element) return undefined;
+    const sets = this.dataSetsOf(element);
+    return {
+      element,
+      dataSets: sets.map((ds) => this.dataSetInfo(ds)),
+      // DataElement.isDataInputAllowedForPeriodAndDate: any data set without input periods allows every period.
+      alwaysInput: sets.length === 0 || sets.some((ds) => ds.dataInputPeriods.length === 0),
+    };
+  }
+
+  dataSetInfo(dataSet: DataSet): DataSetInfo {
+    let info = this.dataSetInfos.get(dataSet.id);
+    if (!info) {
+      info = { dataSet, orgUnits: this.index.dataSetOrgUnits(dataSet.id), combo: this.dataSetCombo(dataSet), latestOpen: undefined };
+      this.dataSetInfos.set(dataSet.id, info);
+    }
+    return info;
+  }
+
+  orgUnitInfo(unit: PlacedOrgUnit): OrgUnitInfo {
+    let info = this.unitInfos.get(unit.id);
+    if (!info) this.unitInfos.set(unit.id, (info = { unit, inCapture: this.index.inCaptureHierarchy(unit.id) }));
+    return info;
+  }
+
   /** The data element's data sets (the same array each time: do not change it). */
   dataSetsOf(dataElement: DataElement): readonly DataSet[] {
     let sets = this.elementSets.get(dataElement.id);
@@ -228,20 +288,31 @@ export class ImportRun {
    * ImportContext.getTargetDataSets: the import's data set, or the data element's data sets that have the
    * org unit and whose attribute combo is the attribute option combo's.
    */
-  targetDataSets(dataElement: DataElement, orgUnit: string, attributeOptionCombo: string): readonly DataSet[] {
-    if (this.dataSet) return [this.dataSet];
-    const sets = this.dataSetsOf(dataElement);
+  targetDataSets(element: ElementInfo, orgUnit: string, attributeOptionCombo: string): readonly DataSetInfo[] {
+    if (this.dataSet) return [this.dataSetInfo(this.dataSet)];
+    const sets = element.dataSets;
     if (sets.length === 0) return sets;
     // Worked out per value rather than cached: element x org unit pairs can run into the millions.
-    const combo = this.index.comboOfOptionCombo(attributeOptionCombo);
-    let targets: DataSet[] | null = null;
+    const combo = this.comboOfAttributeOptionCombo(attributeOptionCombo);
+    let targets: DataSetInfo[] | null = null;
     for (let i = 0; i < sets.length; i++) {
-      const ds = sets[i]!;
-      const fits = this.index.dataSetHasOrgUnit(ds.id, orgUnit) && this.dataSetCombo(ds) === combo;
-      if (fits && targets === null && i === sets.length - 1) return i === 0 ? sets : [ds];
-      if (fits) (targets ??= []).push(ds);
+      const info = sets[i]!;
+      const fits = info.combo === combo && info.orgUnits.has(orgUnit);
+      if (fits && targets === null && i === sets.length - 1) return i === 0 ? sets : [info];
+      if (fits) (targets ??= []).push(info);
     }
     return targets ?? NO_DATA_SETS;
+  }
+
+  private comboOfAttributeOptionCombo(aoc: string): string | null {
+    if (aoc !== this.lastAoc) {
+      let combo = this.aocCombos.get(aoc);
+      if (combo === undefined) this.aocCombos.set(aoc, (combo = this.index.comboOfOptionCombo(aoc)));
+      this.lastAocDates = this.attributeOptionComboDates(aoc);
+      this.lastAoc = aoc;
+      this.lastAocCombo = combo;
+    }
+    return this.lastAocCombo;
   }
 
   /** DataSet.isLocked without lock exceptions (which offline metadata does not have). */
@@ -256,14 +327,12 @@ export class ImportRun {
   }
 
   /** PeriodType.getFuturePeriod(openFuturePeriods) of a data set's period type, today. */
-  latestOpenFuturePeriod(dataSet: DataSet): Period | null {
-    let latest = this.latestOpen.get(dataSet.id);
-    if (latest === undefined) {
-      const type = dataSet.periodType;
-      latest = type && isPeriodTypeName(type) ? this.calendar.latestOpenFuturePeriod(type, dataSet.openFuturePeriods ?? 0, this.today) : null;
-      this.latestOpen.set(dataSet.id, latest);
+  latestOpenFuturePeriod(info: DataSetInfo): Period | null {
+    if (info.latestOpen === undefined) {
+      const type = info.dataSet.periodType;
+      info.latestOpen = type && isPeriodTypeName(type) ? this.calendar.latestOpenFuturePeriod(type, info.dataSet.openFuturePeriods ?? 0, this.today) : null;
     }
-    return latest;
+    return info.latestOpen;
   }
 
   /** DataSet.isDataInputPeriodAndDateAllowed(period, today). */
@@ -279,15 +348,9 @@ export class ImportRun {
   }
 
   /** DataElement.isDataInputAllowedForPeriodAndDate(period, today), cached per element and period. */
-  elementInputAllowed(dataElement: DataElement, period: Period): boolean {
-    // A data set without input periods allows every period: then there is nothing to look up per period.
-    let always = this.elementAlwaysInput.get(dataElement.id);
-    if (always === undefined) {
-      const sets = this.dataSetsOf(dataElement);
-      always = sets.length === 0 || sets.some((ds) => ds.dataInputPeriods.length === 0);
-      this.elementAlwaysInput.set(dataElement.id, always);
-    }
-    if (always) return true;
+  elementInputAllowed(info: ElementInfo, period: Period): boolean {
+    if (info.alwaysInput) return true;
+    const dataElement = info.element;
     const key = `${dataElement.id}${period.id}`;
     let allowed = this.elementInput.get(key);
     if (allowed === undefined) {
@@ -300,6 +363,13 @@ export class ImportRun {
 
   /** CategoryOptionCombo.getOrganisationUnits: the org units all restricted options share; null when none is restricted. */
   attributeOptionComboOrgUnits(attributeOptionCombo: string): string[] | null {
+    if (attributeOptionCombo === this.lastAocUnitsFor) return this.lastAocUnits;
+    this.lastAocUnitsFor = attributeOptionCombo;
+    this.lastAocUnits = this.computeAocOrgUnits(attributeOptionCombo);
+    return this.lastAocUnits;
+  }
+
+  private computeAocOrgUnits(attributeOptionCombo: string): string[] | null {
     let units = this.aocOrgUnits.get(attributeOptionCombo);
     if (units === undefined) {
       units = null;
@@ -315,6 +385,7 @@ export class ImportRun {
 
   /** The latest option start and earliest option end of an attribute option combo (no openPeriodsAfterCoEndDate offline). */
   attributeOptionComboDates(attributeOptionCombo: string): { start: string | null; end: string | null } {
+    if (attributeOptionCombo === this.lastAoc) return this.lastAocDates;
     let dates = this.aocDates.get(attributeOptionCombo);
     if (!dates) this.aocDates.set(attributeOptionCombo, (dates = this.computeAocDates(attributeOptionCombo)));
     return dates;

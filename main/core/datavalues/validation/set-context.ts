@@ -3,7 +3,7 @@ import { isValidIsoDate } from '../../periods';
 import type { DataValueFormat, DataValueRecord, DataValueSetHeader } from '../types';
 import type { FoundConflict } from './conflict-log';
 import type { AdxOutcome } from './adx-conversion';
-import type { ImportRun } from './import-run';
+import type { ImportRun, OrgUnitInfo } from './import-run';
 import { trimToNull } from './java-text';
 import type { ValueContext } from './value-checks';
 
@@ -88,14 +88,17 @@ function completionDate(value: string | null, today: string): string | null | Er
 export function valueContext(run: ImportRun, record: DataValueRecord, index: number, adx: Extract<AdxOutcome, { kind: 'value' }> | null): ValueContext {
   const de = run.dataElements.get(record.dataElement);
   if (de.ambiguity !== null) noteAmbiguity(run, de.ambiguity, index, record);
-  let orgUnit = run.outerOrgUnit;
+  let unit: OrgUnitInfo | null;
   let ouOrdinal: number;
-  if (orgUnit === null) {
+  if (run.outerOrgUnit === null) {
     const ou = run.orgUnits.get(record.orgUnit);
     if (ou.ambiguity !== null) noteAmbiguity(run, ou.ambiguity, index, record);
-    orgUnit = ou.object;
+    unit = ou.object;
     ouOrdinal = ou.ordinal;
-  } else ouOrdinal = run.ordinal(orgUnit.id);
+  } else {
+    unit = run.orgUnitInfo(run.outerOrgUnit);
+    ouOrdinal = run.ordinal(run.outerOrgUnit.id);
+  }
   let coc = adx?.categoryOptionCombo ?? null;
   let cocOrdinal: number;
   if (coc === null) {
@@ -122,12 +125,14 @@ export function valueContext(run: ImportRun, record: DataValueRecord, index: num
   return {
     record,
     index,
-    dataElement: de.object,
+    dataElement: de.object?.element ?? null,
     period,
-    orgUnit,
+    orgUnit: unit?.unit ?? null,
     categoryOptionCombo: coc,
     attributeOptionCombo: aoc,
     ordinals: { dataElement: de.ordinal, period: peOrdinal, orgUnit: ouOrdinal, categoryOptionCombo: cocOrdinal, attributeOptionCombo: aocOrdinal },
+    element: de.object,
+    unit,
     targets: null,
   };
 }
