@@ -84,13 +84,16 @@ export function isNumeric(value: string): boolean {
 
 /** commons-validator's IntegerValidator: the value must fit a Java int. */
 function fitsInt(value: string): boolean {
+  // Nine digits (and a sign) always fit; only longer ones need reading.
+  if (value.length <= 10 && value.charCodeAt(0) === 45) return true;
+  if (value.length <= 9) return true;
   const n = Number(value);
   return n >= -2147483648 && n <= 2147483647;
 }
 
 /** MathUtils.isZero on the value as written: "0", "0.", "0.00"... (not "-0" or " 0"). */
 export function isZero(value: string | null): boolean {
-  return value !== null && ZERO.test(value);
+  return value !== null && value.charCodeAt(0) === 48 && ZERO.test(value);
 }
 
 /**
