@@ -3,15 +3,16 @@
  * written twice. A key is five small numbers (ImportRun ordinals), so keys compare exactly without a string
  * per value. Keys are only written down while the file is read (a hash table probed at random per value
  * costs more than checking the value); the repeats are found once, at the end, by sorting on a hash of the
- * key. A million keys take about 33 MB, and 17 MB more while they are sorted.
+ * key. A million keys take about 33 MB, and 20 MB more while they are sorted. They are kept in pages of
+ * 64K entries, so that growing never copies them nor holds half as much again in reserve.
  */
 export class ValueKeyLog {
   private size = 0;
-  /** Entry i: its five key numbers at 5i…5i+4; where it is in the file; the caller's mark. */
-  private keys = new Int32Array(5 << 10);
-  private indexes = new Uint32Array(1 << 10);
-  private lines = new Uint32Array(1 << 10);
-  private marks = new Uint8Array(1 << 10);
+  /** Entry i is in page i >> 16, at i & 0xffff: its five key numbers at 5j…5j+4; where it is in the file; the caller's mark. */
+  private readonly keyPages: Int32Array[] = [];
+  private readonly indexPages: Uint32Array[] = [];
+  private readonly linePages: Uint32Array[] = [];
+  private readonly markPages: Uint8Array[] = [];
 
   get count(): number {
     return this.size;
@@ -19,34 +20,37 @@ export class ValueKeyLog {
 
   add(a: number, b: number, c: number, d: number, e: number, index: number, line: number, mark: number): void {
     const entry = this.size++;
-    if (entry === this.indexes.length) this.grow();
-    const at = entry * 5;
-    const keys = this.keys;
+    const page = entry >>> PAGE_BITS;
+    if (page === this.keyPages.length) this.addPage();
+    else if (page === 0 && entry === this.indexPages[0]!.length) this.growFirstPage();
+    const slot = entry & PAGE_MASK;
+    const at = slot * 5;
+    const keys = this.keyPages[page]!;
     keys[at] = a;
     keys[at + 1] = b;
     keys[at + 2] = c;
     keys[at + 3] = d;
     keys[at + 4] = e;
-    this.indexes[entry] = index;
-    this.lines[entry] = line;
-    this.marks[entry] = mark;
+    this.indexPages[page]![slot] = index;
+    this.linePages[page]![slot] = line;
+    this.markPages[page]![slot] = mark;
   }
 
   index(entry: number): number {
-    return this.indexes[entry]!;
+    return this.indexPages[entry >>> PAGE_BITS]![entry & PAGE_MASK]!;
   }
 
   line(entry: number): number {
-    return this.lines[entry]!;
+    return this.linePages[entry >>> PAGE_BITS]![entry & PAGE_MASK]!;
   }
 
   mark(entry: number): number {
-    return this.marks[entry]!;
+    return this.markPages[entry >>> PAGE_BITS]![entry & PAGE_MASK]!;
   }
 
   key(entry: number): [number, number, number, number, number] {
-    const at = entry * 5;
-    const k = this.keys;
+    const k = this.keyPages[entry >>> PAGE_BITS]!;
+    const at = (entry & PAGE_MASK) * 5;
     return [k[at]!, k[at + 1]!, k[at + 2]!, k[at + 3]!, k[at + 4]!];
   }
 
@@ -59,9 +63,9 @@ export class ValueKeyLog {
     // Entries ordered by key hash (a stable radix sort, so equal keys stay in entry order), then runs of equal hashes compared key by key.
     let hashes = new Uint32Array(n);
     let order = new Int32Array(n);
-    const k = this.keys;
     for (let i = 0; i < n; i++) {
-      const at = i * 5;
+      const k = this.keyPages[i >>> PAGE_BITS]!;
+      const at = (i & PAGE_MASK) * 5;
       hashes[i] = hash(k[at]!, k[at + 1]!, k[at + 2]!, k[at + 3]!, k[at + 4]!);
       order[i] = i;
     }
@@ -99,29 +103,42 @@ export class ValueKeyLog {
   }
 
   private sameKey(x: number, y: number): boolean {
-    const k = this.keys;
-    const a = x * 5;
-    const b = y * 5;
-    return k[a] === k[b] && k[a + 1] === k[b + 1] && k[a + 2] === k[b + 2] && k[a + 3] === k[b + 3] && k[a + 4] === k[b + 4];
+    const k = this.keyPages[x >>> PAGE_BITS]!;
+    const l = this.keyPages[y >>> PAGE_BITS]!;
+    const a = (x & PAGE_MASK) * 5;
+    const b = (y & PAGE_MASK) * 5;
+    return k[a] === l[b] && k[a + 1] === l[b + 1] && k[a + 2] === l[b + 2] && k[a + 3] === l[b + 3] && k[a + 4] === l[b + 4];
   }
 
-  private grow(): void {
-    // Half again rather than double: this is most of the memory, and it only ever grows.
-    const capacity = Math.ceil(this.indexes.length * 1.5);
-    const keys = new Int32Array(capacity * 5);
-    keys.set(this.keys);
-    this.keys = keys;
-    const indexes = new Uint32Array(capacity);
-    indexes.set(this.indexes);
-    this.indexes = indexes;
-    const lines = new Uint32Array(capacity);
-    lines.set(this.lines);
-    this.lines = lines;
-    const marks = new Uint8Array(capacity);
-    marks.set(this.marks);
-    this.marks = marks;
+  private addPage(): void {
+    // The first page starts small: most files have a few thousand values.
+    const size = this.keyPages.length === 0 ? 1 << 12 : PAGE_SIZE;
+    this.keyPages.push(new Int32Array(size * 5));
+    this.indexPages.push(new Uint32Array(size));
+    this.linePages.push(new Uint32Array(size));
+    this.markPages.push(new Uint8Array(size));
+  }
+
+  /** The small first page becomes a whole one once it is full. */
+  private growFirstPage(): void {
+    const keys = new Int32Array(PAGE_SIZE * 5);
+    keys.set(this.keyPages[0]!);
+    this.keyPages[0] = keys;
+    const indexes = new Uint32Array(PAGE_SIZE);
+    indexes.set(this.indexPages[0]!);
+    this.indexPages[0] = indexes;
+    const lines = new Uint32Array(PAGE_SIZE);
+    lines.set(this.linePages[0]!);
+    this.linePages[0] = lines;
+    const marks = new Uint8Array(PAGE_SIZE);
+    marks.set(this.markPages[0]!);
+    this.markPages[0] = marks;
   }
 }
+
+const PAGE_BITS = 16;
+const PAGE_SIZE = 1 << PAGE_BITS;
+const PAGE_MASK = PAGE_SIZE - 1;
 
 /** Three radix passes of at most 11 bits: their counters stay in the fastest cache. */
 const PASSES: readonly [number, number][] = [
