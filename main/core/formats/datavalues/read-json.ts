@@ -78,12 +78,21 @@ export async function* readJsonBatches(open: () => Readable, fileName: string): 
   }
 }
 
+/**
+ * stream-json makes an object per token, a dozen per value. They are taken from the tokenizer a few
+ * kilobytes of text at a time, so that each lot is gone before the garbage collector looks: a chunk's worth
+ * at once would outlive collections and fill the old generation with dead tokens.
+ */
+const TOKEN_SLICE = 8 * 1024;
+
 async function* tokenBatches(input: Readable, fileName: string): AsyncGenerator<TokenBatch, void, undefined> {
   const tokenizer = new JsonTokenizer();
   for await (const text of textChunks(input, fileName)) {
-    const batch = tokenizer.feed(text);
-    yield batch;
-    if (batch.problem) return;
+    for (let at = 0; at < text.length; at += TOKEN_SLICE) {
+      const batch = tokenizer.feed(text.length <= TOKEN_SLICE ? text : text.slice(at, at + TOKEN_SLICE));
+      yield batch;
+      if (batch.problem) return;
+    }
   }
   yield tokenizer.end();
 }
