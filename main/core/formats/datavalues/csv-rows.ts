@@ -9,10 +9,11 @@ import { textChunks } from '../text-chunks';
 export const MAX_ROW_CHARS = 4 * 1024 * 1024;
 
 /**
- * Takes each row: its cells (quotes removed, nothing trimmed) and the 1-based line it starts on. The array
- * is the tokenizer's own and is reused for the next row: copy what must be kept.
+ * Takes each row: its cells (quotes removed, nothing trimmed) from `cells[first]` to the end, and the
+ * 1-based line it starts on. `spaced` is false when no cell has a space or tab at all (nothing to trim).
+ * The array is the tokenizer's own and is reused for the next row: copy what must be kept.
  */
-export type RowSink = (cells: string[], line: number) => void;
+export type RowSink = (cells: string[], first: number, line: number, spaced: boolean) => void;
 
 const COMMA = 44;
 const NEWLINE = 10;
@@ -74,17 +75,25 @@ export class CsvTokenizer {
     for (;;) {
       // pos is at the start of a cell.
       let rowEnds = false;
-      let match: RegExpExecArray | null = null;
       const quick = this.quickRow;
       if (cells.length === 0 && quick !== null) {
         quick.lastIndex = pos;
-        match = quick.exec(input);
+        const match = quick.exec(input);
+        if (match !== null) {
+          // The match is the row: its groups are the cells.
+          pos = quick.lastIndex;
+          const last = match.length - 1;
+          const lastCell = match[last]!;
+          if (lastCell.charCodeAt(lastCell.length - 1) === CARRIAGE_RETURN) match[last] = lastCell.slice(0, -1);
+          const row = match[0];
+          sink(match, 1, this.line, row.indexOf(' ') !== -1 || row.indexOf('\t') !== -1);
+          this.line++;
+          rowStart = pos;
+          if (pos >= length) return length;
+          continue;
+        }
       }
-      if (match !== null) {
-        for (let group = 1; group < match.length; group++) cells.push(match[group]!);
-        pos = quick!.lastIndex;
-        rowEnds = true;
-      } else if (pos < length && input.charCodeAt(pos) === QUOTE) {
+      if (pos < length && input.charCodeAt(pos) === QUOTE) {
         // A quoted cell: papaparse's search for its closing quote, step for step.
         let quote = pos;
         let next: number;
@@ -152,7 +161,7 @@ export class CsvTokenizer {
       const lastCell = cells[last]!;
       if (lastCell.charCodeAt(lastCell.length - 1) === CARRIAGE_RETURN) cells[last] = lastCell.slice(0, -1);
       if (this.quickRow === null && !this.triedQuickRow) this.learnRow(cells.length);
-      sink(cells, this.line);
+      sink(cells, 0, this.line, true);
       this.line += 1 + newlines;
       cells.length = 0;
       newlines = 0;

@@ -15,8 +15,8 @@ export interface CsvLayout {
 export async function inspectCsv(open: () => Readable, fileName: string, firstRowIsHeader: boolean): Promise<CsvLayout> {
   const tokenizer = new CsvTokenizer(fileName);
   let first: string[] | null = null;
-  const sink = (cells: string[]) => {
-    if (first === null && cleanRow(cells)) first = [...cells];
+  const sink = (cells: string[], from: number) => {
+    if (first === null && cleanRow(cells, from)) first = cells.slice(from);
   };
   const input = open();
   let problem: FormatError | null = null;
@@ -45,14 +45,14 @@ export async function* readCsvBatches(open: () => Readable, fileName: string, fi
   let index = 0;
   let batch: DataValueRecord[] = [];
   let failure: unknown = null;
-  const sink = (cells: string[], line: number) => {
-    if (failure !== null || !cleanRow(cells)) return;
+  const sink = (cells: string[], from: number, line: number, spaced: boolean) => {
+    if (failure !== null || !(spaced ? cleanRow(cells, from) : anyText(cells, from))) return;
     if (reader === null) {
-      reader = new RecordMaker(layoutFromHeader(cells) ?? POSITIONAL, fileName);
+      reader = new RecordMaker(layoutFromHeader(cells.slice(from)) ?? POSITIONAL, fileName);
       return;
     }
     try {
-      batch.push(reader.make(cells, line, index++));
+      batch.push(reader.make(cells, from, line, index++));
     } catch (error) {
       failure = error;
     }
@@ -76,15 +76,21 @@ export async function* readCsvBatches(open: () => Readable, fileName: string, fi
   }
 }
 
-/** Cleans the cells in place (see cleanCell); false when the row is blank. */
-function cleanRow(cells: string[]): boolean {
+/** Cleans the cells from `from` on in place (see cleanCell); false when the row is blank. */
+function cleanRow(cells: string[], from: number): boolean {
   let blank = true;
-  for (let i = 0; i < cells.length; i++) {
+  for (let i = from; i < cells.length; i++) {
     const cell = cleanCell(cells[i]!);
     cells[i] = cell;
     if (cell !== '') blank = false;
   }
   return blank === false;
+}
+
+/** A row with no space or tab needs no trimming; it is blank only when every cell is empty. */
+function anyText(cells: string[], from: number): boolean {
+  for (let i = from; i < cells.length; i++) if (cells[i] !== '') return true;
+  return false;
 }
 
 const SPACE = 32;
@@ -137,30 +143,32 @@ class RecordMaker {
     this.nullWord = layout.mode === 'by-name';
   }
 
-  make(cells: string[], line: number, index: number): DataValueRecord {
-    if (cells.length < this.layout.minCells) throw tooFewColumns(cells.length, line, this.layout, this.fileName);
+  /** The record of the row in `cells` from `from` on. */
+  make(cells: string[], from: number, line: number, index: number): DataValueRecord {
+    const count = cells.length - from;
+    if (count < this.layout.minCells) throw tooFewColumns(count, line, this.layout, this.fileName);
     const at = this.at;
     return {
       index,
       line,
-      dataElement: this.cell(cells, at.dataElement),
-      period: this.cell(cells, at.period),
-      orgUnit: this.cell(cells, at.orgUnit),
-      categoryOptionCombo: this.cell(cells, at.categoryOptionCombo),
-      attributeOptionCombo: this.cell(cells, at.attributeOptionCombo),
-      value: this.cell(cells, at.value),
-      storedBy: this.cell(cells, at.storedBy),
-      created: this.cell(cells, at.created),
-      lastUpdated: this.cell(cells, at.lastUpdated),
-      comment: this.cell(cells, at.comment),
-      followup: parseJavaBoolean(this.cell(cells, at.followup)),
-      deleted: parseJavaBoolean(this.cell(cells, at.deleted)),
+      dataElement: this.cell(cells, from, at.dataElement),
+      period: this.cell(cells, from, at.period),
+      orgUnit: this.cell(cells, from, at.orgUnit),
+      categoryOptionCombo: this.cell(cells, from, at.categoryOptionCombo),
+      attributeOptionCombo: this.cell(cells, from, at.attributeOptionCombo),
+      value: this.cell(cells, from, at.value),
+      storedBy: this.cell(cells, from, at.storedBy),
+      created: this.cell(cells, from, at.created),
+      lastUpdated: this.cell(cells, from, at.lastUpdated),
+      comment: this.cell(cells, from, at.comment),
+      followup: parseJavaBoolean(this.cell(cells, from, at.followup)),
+      deleted: parseJavaBoolean(this.cell(cells, from, at.deleted)),
     };
   }
 
-  private cell(cells: string[], at: number): string | null {
-    if (at < 0 || at >= cells.length) return null;
-    const text = cells[at]!;
+  private cell(cells: string[], from: number, column: number): string | null {
+    if (column < 0 || from + column >= cells.length) return null;
+    const text = cells[from + column]!;
     if (text === '') return null;
     return this.nullWord && text === 'null' ? null : text;
   }
