@@ -13,6 +13,12 @@ export class ValueKeyLog {
   private readonly indexPages: Uint32Array[] = [];
   private readonly linePages: Uint32Array[] = [];
   private readonly markPages: Uint8Array[] = [];
+  /** The last page, written into by `add`, and how many entries it has room for. */
+  private keys: Int32Array = new Int32Array(0);
+  private indexes: Uint32Array = new Uint32Array(0);
+  private lines: Uint32Array = new Uint32Array(0);
+  private marks: Uint8Array = new Uint8Array(0);
+  private room = 0;
 
   get count(): number {
     return this.size;
@@ -20,20 +26,29 @@ export class ValueKeyLog {
 
   add(a: number, b: number, c: number, d: number, e: number, index: number, line: number, mark: number): void {
     const entry = this.size++;
-    const page = entry >>> PAGE_BITS;
-    if (page === this.keyPages.length) this.addPage();
-    else if (page === 0 && entry === this.indexPages[0]!.length) this.growFirstPage();
     const slot = entry & PAGE_MASK;
+    if (slot === 0 || slot === this.room) this.makeRoom(entry);
     const at = slot * 5;
-    const keys = this.keyPages[page]!;
+    const keys = this.keys;
     keys[at] = a;
     keys[at + 1] = b;
     keys[at + 2] = c;
     keys[at + 3] = d;
     keys[at + 4] = e;
-    this.indexPages[page]![slot] = index;
-    this.linePages[page]![slot] = line;
-    this.markPages[page]![slot] = mark;
+    this.indexes[slot] = index;
+    this.lines[slot] = line;
+    this.marks[slot] = mark;
+  }
+
+  private makeRoom(entry: number): void {
+    const page = entry >>> PAGE_BITS;
+    if (page === this.keyPages.length) this.addPage();
+    else this.growFirstPage();
+    this.keys = this.keyPages[page]!;
+    this.indexes = this.indexPages[page]!;
+    this.lines = this.linePages[page]!;
+    this.marks = this.markPages[page]!;
+    this.room = this.indexes.length;
   }
 
   index(entry: number): number {
@@ -147,25 +162,15 @@ const PASSES: readonly [number, number][] = [
   [22, 10],
 ];
 
-/** Mixes five small numbers into 32 well-spread bits (murmur3's multiply-rotate steps). */
+/**
+ * Spreads five small numbers over 32 bits: each multiplied by its own odd constant, then murmur3's final
+ * mix. Equal hashes are only a hint (keys are compared in full), so this need not be more than well spread.
+ */
 function hash(a: number, b: number, c: number, d: number, e: number): number {
-  let h = 0x9747b28c;
-  h = mix(h, a);
-  h = mix(h, b);
-  h = mix(h, c);
-  h = mix(h, d);
-  h = mix(h, e);
+  let h = Math.imul(a, 0x9e3779b1) ^ Math.imul(b, 0x85ebca77) ^ Math.imul(c, 0xc2b2ae3d) ^ Math.imul(d, 0x27d4eb2f) ^ Math.imul(e, 0x165667b1);
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;
   h = Math.imul(h, 0xc2b2ae35);
   return (h ^ (h >>> 16)) >>> 0;
-}
-
-function mix(h: number, k: number): number {
-  k = Math.imul(k, 0xcc9e2d51);
-  k = (k << 15) | (k >>> 17);
-  h ^= Math.imul(k, 0x1b873593);
-  h = (h << 13) | (h >>> 19);
-  return (Math.imul(h, 5) + 0xe6546b64) | 0;
 }
