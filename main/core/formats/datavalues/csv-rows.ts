@@ -58,6 +58,25 @@ export class CsvTokenizer {
     return this.problem;
   }
 
+  /** Rows of the learnt width without quotes, one match each, from `pos` on; returns where the first other row starts. */
+  private quickRows(quick: RegExp, input: string, pos: number, sink: RowSink): number {
+    let line = this.line;
+    for (;;) {
+      quick.lastIndex = pos;
+      const match = quick.exec(input);
+      if (match === null) break;
+      // The match is the row: its groups are the cells.
+      pos = quick.lastIndex;
+      const last = match.length - 1;
+      const lastCell = match[last]!;
+      if (lastCell.charCodeAt(lastCell.length - 1) === CARRIAGE_RETURN) match[last] = lastCell.slice(0, -1);
+      const row = match[0];
+      sink(match, 1, line++, row.indexOf(' ') !== -1 || row.indexOf('\t') !== -1);
+    }
+    this.line = line;
+    return pos;
+  }
+
   private learnRow(cells: number): void {
     this.triedQuickRow = true;
     if (cells > 1 && cells <= MAX_QUICK_CELLS) this.quickRow = quickRowOf(cells);
@@ -75,23 +94,10 @@ export class CsvTokenizer {
     for (;;) {
       // pos is at the start of a cell.
       let rowEnds = false;
-      const quick = this.quickRow;
-      if (cells.length === 0 && quick !== null) {
-        quick.lastIndex = pos;
-        const match = quick.exec(input);
-        if (match !== null) {
-          // The match is the row: its groups are the cells.
-          pos = quick.lastIndex;
-          const last = match.length - 1;
-          const lastCell = match[last]!;
-          if (lastCell.charCodeAt(lastCell.length - 1) === CARRIAGE_RETURN) match[last] = lastCell.slice(0, -1);
-          const row = match[0];
-          sink(match, 1, this.line, row.indexOf(' ') !== -1 || row.indexOf('\t') !== -1);
-          this.line++;
-          rowStart = pos;
-          if (pos >= length) return length;
-          continue;
-        }
+      if (cells.length === 0 && this.quickRow !== null) {
+        pos = this.quickRows(this.quickRow, input, pos, sink);
+        rowStart = pos;
+        if (pos >= length) return length;
       }
       if (pos < length && input.charCodeAt(pos) === QUOTE) {
         // A quoted cell: papaparse's search for its closing quote, step for step.
