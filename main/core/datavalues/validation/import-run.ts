@@ -6,6 +6,8 @@ import type { EffectiveIdSchemes } from './id-schemes';
 import { formatIdScheme } from './id-schemes';
 import { trimToNull } from './java-text';
 import { NoticeBoard } from './notices';
+import type { ValueContext } from './value-checks';
+import { blankRecord } from '../../formats/datavalues/record';
 import type { StrictOptions } from './types';
 
 export type Strategy = 'CREATE' | 'UPDATE' | 'CREATE_AND_UPDATE' | 'DELETE' | 'SYNC';
@@ -127,6 +129,21 @@ export class ImportRun {
   readonly dataElements: IdCache<ElementInfo>;
   readonly orgUnits: IdCache<OrgUnitInfo>;
   readonly optionCombos: IdCache<true>;
+
+  /** The context valueContext fills for each value in turn. */
+  readonly scratch: ValueContext = {
+    record: blankRecord(0, 0),
+    index: 0,
+    dataElement: null,
+    period: null,
+    orgUnit: null,
+    categoryOptionCombo: null,
+    attributeOptionCombo: null,
+    ordinals: { dataElement: 0, period: 0, orgUnit: 0, categoryOptionCombo: 0, attributeOptionCombo: 0 },
+    element: null,
+    unit: null,
+    targets: null,
+  };
 
   private readonly caches = new Map<string, IdCache<unknown>>();
   private readonly periods = new Map<string, PeriodEntry>();

@@ -84,6 +84,8 @@ function completionDate(value: string | null, today: string): string | null | Er
 /**
  * createDataValueContext: each identifier resolved with its scheme, the set-level period, org unit and
  * attribute option combo in place of the value's own. ADX values bring their option combos converted.
+ * The context is the run's one scratch object, filled afresh for each value (a million values make no
+ * garbage here): use it before asking for the next, and keep nothing of it but its fields' values.
  */
 export function valueContext(run: ImportRun, record: DataValueRecord, index: number, adx: Extract<AdxOutcome, { kind: 'value' }> | null): ValueContext {
   const de = run.dataElements.get(record.dataElement);
@@ -122,19 +124,24 @@ export function valueContext(run: ImportRun, record: DataValueRecord, index: num
     period = entry.period;
     peOrdinal = entry.ordinal;
   } else peOrdinal = run.ordinal(period.id);
-  return {
-    record,
-    index,
-    dataElement: de.object?.element ?? null,
-    period,
-    orgUnit: unit?.unit ?? null,
-    categoryOptionCombo: coc,
-    attributeOptionCombo: aoc,
-    ordinals: { dataElement: de.ordinal, period: peOrdinal, orgUnit: ouOrdinal, categoryOptionCombo: cocOrdinal, attributeOptionCombo: aocOrdinal },
-    element: de.object,
-    unit,
-    targets: null,
-  };
+  const v = run.scratch;
+  v.record = record;
+  v.index = index;
+  v.dataElement = de.object?.element ?? null;
+  v.period = period;
+  v.orgUnit = unit?.unit ?? null;
+  v.categoryOptionCombo = coc;
+  v.attributeOptionCombo = aoc;
+  const o = v.ordinals;
+  o.dataElement = de.ordinal;
+  o.period = peOrdinal;
+  o.orgUnit = ouOrdinal;
+  o.categoryOptionCombo = cocOrdinal;
+  o.attributeOptionCombo = aocOrdinal;
+  v.element = de.object;
+  v.unit = unit;
+  v.targets = null;
+  return v;
 }
 
 function noteAmbiguity(run: ImportRun, ambiguity: string, index: number, record: DataValueRecord): void {
