@@ -28,6 +28,9 @@ export function emptyToNull(value: string | null | undefined): string | null {
 /** Java's `Boolean.parseBoolean`: only "true", in any case, is true. Absent stays absent. */
 export function parseJavaBoolean(value: string | null | undefined): boolean | null {
   if (value === undefined || value === null || value === '') return null;
+  // The spellings files use, without making a lower-case copy of each.
+  if (value === 'false') return false;
+  if (value === 'true') return true;
   return value.toLowerCase() === 'true';
 }
 
