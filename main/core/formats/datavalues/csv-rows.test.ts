@@ -30,10 +30,10 @@ async function tokenize(bytes: Buffer, size: number): Promise<Rows> {
   const tokenizer = new CsvTokenizer('values.csv');
   let problem: FormatError | null = null;
   for await (const text of csvText(Readable.from(pieces), 'values.csv')) {
-    problem = tokenizer.feed(text, sink);
+    problem = tokenizer.feedViews(text, sink);
     if (problem) break;
   }
-  problem ??= tokenizer.end(sink);
+  problem ??= tokenizer.endViews(sink);
   return { rows, problem: problem && { code: problem.code, line: problem.line, message: problem.message } };
 }
 
@@ -128,9 +128,9 @@ describe('CSV tokenizer', () => {
   it('gives up on an unclosed quote once it has swallowed more than any row could hold', async () => {
     const tokenizer = new CsvTokenizer('values.csv');
     const rows: string[][] = [];
-    let problem: FormatError | null = tokenizer.feed('a,b\n"', (cells, first) => rows.push(cells.slice(first)));
+    let problem: FormatError | null = tokenizer.feed('a,b\n"', (cells) => rows.push(cells));
     const filler = 'x'.repeat(1024 * 1024);
-    for (let i = 0; i <= MAX_ROW_CHARS / filler.length && !problem; i++) problem = tokenizer.feed(filler, (cells, first) => rows.push(cells.slice(first)));
+    for (let i = 0; i <= MAX_ROW_CHARS / filler.length && !problem; i++) problem = tokenizer.feed(filler, (cells) => rows.push(cells));
     expect(rows).toEqual([['a', 'b']]);
     expect(problem).toMatchObject({ code: 'CSV_QUOTES', line: 2 });
   });
@@ -168,6 +168,23 @@ describe('CSV tokenizer on rows of a steady width (read in one step once the wid
       if (/^[^\n]*\r(?!\n)/.test(text)) continue;
       expect({ text, ...(await tokenize(Buffer.from(text), 1 + Math.floor(next() * 40))) }).toEqual({ text, ...papaparse(text) });
     }
+  });
+});
+
+describe('CSV tokenizer, plain hand-over', () => {
+  it('gives every row an array of its own, from the first cell, with its line', () => {
+    const tokenizer = new CsvTokenizer('values.csv');
+    const rows: [string[], number][] = [];
+    const sink = (cells: string[], line: number) => rows.push([cells, line]);
+    expect(tokenizer.feed('a,b,c\nd,e,f\ng,"h\ni",j\nk,l,m\n', sink)).toBeNull();
+    expect(tokenizer.end(sink)).toBeNull();
+    expect(rows).toEqual([
+      [['a', 'b', 'c'], 1],
+      [['d', 'e', 'f'], 2],
+      [['g', 'h\ni', 'j'], 3],
+      [['k', 'l', 'm'], 5],
+    ]);
+    expect(new Set(rows.map(([cells]) => cells)).size).toBe(rows.length);
   });
 });
 

@@ -8,12 +8,15 @@ import { textChunks } from '../text-chunks';
  */
 export const MAX_ROW_CHARS = 4 * 1024 * 1024;
 
+/** Takes each row: its cells (quotes removed, nothing trimmed; an array of its own) and the 1-based line it starts on. */
+export type RowSink = (cells: string[], line: number) => void;
+
 /**
- * Takes each row: its cells (quotes removed, nothing trimmed) from `cells[first]` to the end, and the
- * 1-based line it starts on. `spaced` is false when no cell has a space or tab at all (nothing to trim).
- * The array is the tokenizer's own and is reused for the next row: copy what must be kept.
+ * The same without a copy per row, for the data value reader: the cells are `cells[first]` to the end of
+ * an array that is the tokenizer's own and is reused for the next row (copy what must be kept). `spaced`
+ * is false when no cell has a space or tab at all (nothing to trim).
  */
-export type RowSink = (cells: string[], first: number, line: number, spaced: boolean) => void;
+export type RowViewSink = (cells: string[], first: number, line: number, spaced: boolean) => void;
 
 const COMMA = 44;
 const NEWLINE = 10;
@@ -42,6 +45,16 @@ export class CsvTokenizer {
 
   /** Hands every row this text completes to `sink`; returns the problem that stops the file, if any (rows before it were handed over). */
   feed(text: string, sink: RowSink): FormatError | null {
+    return this.feedViews(text, copying(sink));
+  }
+
+  /** The end of the file: the last row, even without a line end. */
+  end(sink: RowSink): FormatError | null {
+    return this.endViews(copying(sink));
+  }
+
+  /** feed, handing over views of the rows (see RowViewSink). */
+  feedViews(text: string, sink: RowViewSink): FormatError | null {
     if (this.problem) return this.problem;
     const input = this.partial === '' ? text : this.partial + text;
     const used = this.rows(input, false, sink);
@@ -50,8 +63,8 @@ export class CsvTokenizer {
     return this.problem;
   }
 
-  /** The end of the file: the last row, even without a line end. */
-  end(sink: RowSink): FormatError | null {
+  /** end, handing over a view of the row (see RowViewSink). */
+  endViews(sink: RowViewSink): FormatError | null {
     if (this.problem) return this.problem;
     if (this.partial !== '') this.rows(this.partial, true, sink);
     this.partial = '';
@@ -59,7 +72,7 @@ export class CsvTokenizer {
   }
 
   /** Rows of the learnt width without quotes, one match each, from `pos` on; returns where the first other row starts. */
-  private quickRows(quick: RegExp, input: string, pos: number, sink: RowSink): number {
+  private quickRows(quick: RegExp, input: string, pos: number, sink: RowViewSink): number {
     let line = this.line;
     for (;;) {
       quick.lastIndex = pos;
@@ -83,7 +96,7 @@ export class CsvTokenizer {
   }
 
   /** Parses whole rows from the start of `input`; returns how far it got (the start of the unfinished row). */
-  private rows(input: string, final: boolean, sink: RowSink): number {
+  private rows(input: string, final: boolean, sink: RowViewSink): number {
     const length = input.length;
     let rowStart = 0;
     let pos = 0;
@@ -189,6 +202,10 @@ function quickRowOf(cells: number): RegExp {
   let regex = quickRows.get(cells);
   if (!regex) quickRows.set(cells, (regex = new RegExp(`([^,"\\n]*)${',([^,"\\n]*)'.repeat(cells - 1)}\\n`, 'y')));
   return regex;
+}
+
+function copying(sink: RowSink): RowViewSink {
+  return (cells, first, line) => sink(cells.slice(first), line);
 }
 
 /** papaparse's extraSpaces: how much nothing-but-whitespace (as String.trim sees it) lies between a closing quote and `index`. */

@@ -22,10 +22,10 @@ export async function inspectCsv(open: () => Readable, fileName: string, firstRo
   let problem: FormatError | null = null;
   try {
     for await (const text of csvText(input, fileName)) {
-      problem = tokenizer.feed(text, sink);
+      problem = tokenizer.feedViews(text, sink);
       if (first !== null || problem) break;
     }
-    if (first === null && problem === null) problem = tokenizer.end(sink);
+    if (first === null && problem === null) problem = tokenizer.endViews(sink);
   } finally {
     input.destroy();
   }
@@ -61,13 +61,13 @@ export async function* readCsvBatches(open: () => Readable, fileName: string, fi
   const input = open();
   try {
     for await (const text of csvText(input, fileName)) {
-      const problem = tokenizer.feed(text, sink);
+      const problem = tokenizer.feedViews(text, sink);
       if (batch.length > 0) yield batch;
       batch = [];
       if (failure !== null) throw failure;
       if (problem) throw problem;
     }
-    const problem = tokenizer.end(sink);
+    const problem = tokenizer.endViews(sink);
     if (batch.length > 0) yield batch;
     if (failure !== null) throw failure;
     if (problem) throw problem;
