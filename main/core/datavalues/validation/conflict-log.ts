@@ -1,6 +1,7 @@
 import type { ImportConflict } from '../../../../shared/import-summary';
 import { DESCRIPTORS } from './conflict-descriptors';
 import { errorMessage, i18n, type ErrorCode } from './messages';
+import { ownCopy } from './own-copy';
 
 /** A check's finding: the error code and its arguments in DHIS2's order (raw identifiers as the file has them). */
 export interface FoundConflict {
@@ -51,10 +52,12 @@ export class ConflictLog {
     const groupingKey = `${found.code}:${keyValues.map((v) => v ?? 'null').join(':')}`;
     this.record(groupingKey, index, line, () => {
       const first = keyValues[0];
+      // Kept for the whole run: copies, not pieces of the file's text (see ownCopy).
+      for (const key of Object.keys(objects)) objects[key] = ownCopy(objects[key]!);
       return {
-        ...(first !== undefined && first !== null ? { object: first } : {}),
+        ...(first !== undefined && first !== null ? { object: ownCopy(first) } : {}),
         objects,
-        value: errorMessage(found.code, messageArgs),
+        value: ownCopy(errorMessage(found.code, messageArgs)),
         errorCode: found.code,
         ...(property !== null ? { property } : {}),
       };
@@ -63,7 +66,7 @@ export class ConflictLog {
 
   /** A conflict without error code, as DHIS2 2.41's ADX import adds them: only `object` and `value`. */
   addLegacy(object: string, message: string, line: number): void {
-    this.record(`${object}:${message}`, -1, line, () => ({ object, value: message }));
+    this.record(`${object}:${message}`, -1, line, () => ({ object: ownCopy(object), value: ownCopy(message) }));
   }
 
   get occurrences(): number {

@@ -6,6 +6,7 @@ import type { EffectiveIdSchemes } from './id-schemes';
 import { formatIdScheme } from './id-schemes';
 import { trimToNull } from './java-text';
 import { NoticeBoard } from './notices';
+import { ownCopy } from './own-copy';
 import type { ValueContext } from './value-checks';
 import { blankRecord } from '../../formats/datavalues/record';
 import type { StrictOptions } from './types';
@@ -92,7 +93,7 @@ export class IdCache<T> {
       // Identifiers that exist are bounded by the metadata; a flood of unknown ones must not grow memory forever.
       if (this.entries.size >= IDENTIFIER_CACHE_LIMIT) this.entries.clear();
       entry = this.compute(raw);
-      this.entries.set(raw, entry);
+      this.entries.set(ownCopy(raw), entry);
     }
     this.lastRaw = raw;
     this.lastEntry = entry;
@@ -105,7 +106,7 @@ export class IdCache<T> {
     if (identifier === null) return NO_ENTRY;
     const outcome = this.run.index.resolve(this.type, identifier, this.scheme);
     const uid = outcome.ok ? outcome.uid : outcome.reason === 'ambiguous' ? (outcome.candidates[0] ?? null) : null;
-    const ambiguity = !outcome.ok && outcome.reason === 'ambiguous' ? outcome.message : null;
+    const ambiguity = !outcome.ok && outcome.reason === 'ambiguous' ? ownCopy(outcome.message) : null;
     if (uid === null) return { uid: null, ambiguity, object: null, ordinal: 0 };
     return { uid, ambiguity, object: this.fetch(uid) ?? null, ordinal: this.run.ordinal(uid) };
   }
@@ -245,7 +246,7 @@ export class ImportRun {
       const id = trimToNull(raw);
       const period = id === null ? null : this.calendar.parse(id);
       entry = period === null ? NO_PERIOD : { period, ordinal: this.ordinal(period.id) };
-      this.periods.set(raw, entry);
+      this.periods.set(ownCopy(raw), entry);
     }
     this.lastPeriodRaw = raw;
     this.lastPeriod = entry;

@@ -1,3 +1,4 @@
+import { ownCopy } from './own-copy';
 import type { ValidationNotice } from './types';
 
 /** Notices by message, each counting its values and keeping the first indexes and lines up to the cap. */
@@ -8,7 +9,10 @@ export class NoticeBoard {
 
   add(kind: ValidationNotice['kind'], message: string, index: number, line: number): void {
     let notice = this.notices.get(message);
-    if (!notice) this.notices.set(message, (notice = { kind, message, count: 0, indexes: [], lines: [] }));
+    if (!notice) {
+      const kept = ownCopy(message);
+      this.notices.set(kept, (notice = { kind, message: kept, count: 0, indexes: [], lines: [] }));
+    }
     notice.count++;
     if (index >= 0 && notice.indexes.length < this.cap) {
       notice.indexes.push(index);
