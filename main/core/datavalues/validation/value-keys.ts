@@ -3,10 +3,8 @@
  * written twice. A key is five small numbers (ImportRun ordinals), so keys compare exactly without a string
  * per value. Keys are only written down while the file is read (a hash table probed at random per value
  * costs more than checking the value); the repeats are found once, at the end, by sorting on a hash of the
- * key. A bit per hash, set as keys come, tells which keys can have been seen before at all: only those are
- * sorted (with no repeat in the file, none). A million keys take about 33 MB, 4 MB for the bits, and up to
- * 20 MB more while they are sorted. They are kept in pages of 64K entries, so that growing never copies them
- * nor holds half as much again in reserve.
+ * key. A million keys take about 33 MB, and 20 MB more while they are sorted. They are kept in pages of
+ * 64K entries, so that growing never copies them nor holds half as much again in reserve.
  */
 export class ValueKeyLog {
   private size = 0;
@@ -21,10 +19,6 @@ export class ValueKeyLog {
   private lines: Uint32Array = new Uint32Array(0);
   private marks: Uint8Array = new Uint8Array(0);
   private room = 0;
-  /** The filter: a bit per hash seen, and a bit per hash seen more than once; how many keys hit a seen bit. */
-  private seen: Uint32Array | null = null;
-  private twice: Uint32Array | null = null;
-  private suspects = 0;
 
   get count(): number {
     return this.size;
@@ -44,16 +38,6 @@ export class ValueKeyLog {
     this.indexes[slot] = index;
     this.lines[slot] = line;
     this.marks[slot] = mark;
-    const bit = hash(a, b, c, d, e) >>> (32 - FILTER_BITS);
-    const seen = (this.seen ??= new Uint32Array(FILTER_WORDS));
-    const word = bit >>> 5;
-    const mask = 1 << (bit & 31);
-    if ((seen[word]! & mask) === 0) seen[word] = seen[word]! | mask;
-    else {
-      const twice = (this.twice ??= new Uint32Array(FILTER_WORDS));
-      twice[word] = twice[word]! | mask;
-      this.suspects++;
-    }
   }
 
   private makeRoom(entry: number): void {
@@ -90,41 +74,24 @@ export class ValueKeyLog {
     const n = this.size;
     const firsts = new Int32Array(n);
     for (let i = 0; i < n; i++) firsts[i] = i;
-    const twice = this.twice;
-    if (n < 2 || this.suspects === 0 || twice === null) return firsts;
-    // The suspects: entries whose filter bit more than one key set, in entry order.
-    let hashes = new Uint32Array(Math.min(n, 2 * this.suspects + 1024));
-    let order = new Int32Array(hashes.length);
-    let m = 0;
+    if (n < 2) return firsts;
+    // Entries ordered by key hash (a stable radix sort, so equal keys stay in entry order), then runs of equal hashes compared key by key.
+    let hashes = new Uint32Array(n);
+    let order = new Int32Array(n);
     for (let i = 0; i < n; i++) {
       const k = this.keyPages[i >>> PAGE_BITS]!;
       const at = (i & PAGE_MASK) * 5;
-      const h = hash(k[at]!, k[at + 1]!, k[at + 2]!, k[at + 3]!, k[at + 4]!);
-      const bit = h >>> (32 - FILTER_BITS);
-      if ((twice[bit >>> 5]! & (1 << (bit & 31))) === 0) continue;
-      if (m === hashes.length) {
-        const more = Math.min(n, hashes.length * 2);
-        const grownHashes = new Uint32Array(more);
-        grownHashes.set(hashes);
-        hashes = grownHashes;
-        const grownOrder = new Int32Array(more);
-        grownOrder.set(order);
-        order = grownOrder;
-      }
-      hashes[m] = h;
-      order[m++] = i;
+      hashes[i] = hash(k[at]!, k[at + 1]!, k[at + 2]!, k[at + 3]!, k[at + 4]!);
+      order[i] = i;
     }
-    hashes = hashes.subarray(0, m);
-    order = order.subarray(0, m);
-    // Ordered by key hash (a stable radix sort, so equal keys stay in entry order), then runs of equal hashes compared key by key.
-    let hashesOut = new Uint32Array(m);
-    let orderOut = new Int32Array(m);
+    let hashesOut = new Uint32Array(n);
+    let orderOut = new Int32Array(n);
     for (const [shift, bits] of PASSES) {
       const mask = (1 << bits) - 1;
       const starts = new Int32Array(mask + 2);
-      for (let i = 0; i < m; i++) starts[((hashes[i]! >>> shift) & mask) + 1]!++;
+      for (let i = 0; i < n; i++) starts[((hashes[i]! >>> shift) & mask) + 1]!++;
       for (let b = 1; b <= mask + 1; b++) starts[b]! += starts[b - 1]!;
-      for (let i = 0; i < m; i++) {
+      for (let i = 0; i < n; i++) {
         const to = starts[(hashes[i]! >>> shift) & mask]!++;
         hashesOut[to] = hashes[i]!;
         orderOut[to] = order[i]!;
@@ -133,9 +100,9 @@ export class ValueKeyLog {
       [order, orderOut] = [orderOut, order];
     }
     const distinct: number[] = [];
-    for (let start = 0; start < m;) {
+    for (let start = 0; start < n;) {
       let end = start + 1;
-      while (end < m && hashes[end] === hashes[start]) end++;
+      while (end < n && hashes[end] === hashes[start]) end++;
       if (end - start > 1) {
         distinct.length = 0;
         for (let i = start; i < end; i++) {
@@ -183,10 +150,6 @@ export class ValueKeyLog {
     this.markPages[0] = marks;
   }
 }
-
-/** 2^24 bits (2 MB): for a million keys, about one in 16 hits a bit another key set. */
-const FILTER_BITS = 24;
-const FILTER_WORDS = (1 << FILTER_BITS) >>> 5;
 
 const PAGE_BITS = 16;
 const PAGE_SIZE = 1 << PAGE_BITS;
