@@ -26,6 +26,26 @@ describe('ValueKeyLog', () => {
     }
   });
 
+  it('finds the few repeats among many distinct keys, and none where there are none', () => {
+    const distinct = new ValueKeyLog();
+    const withRepeats = new ValueKeyLog();
+    const count = 300_000;
+    for (let i = 0; i < count; i++) {
+      const key = [1 + (i % 200), 1 + Math.floor(i / 200), 3, 4, 5] as const;
+      distinct.add(...key, i, i, 0);
+      withRepeats.add(...key, i, i, 0);
+    }
+    // Repeats of an early, a middle and the last key, far from their first.
+    withRepeats.add(1, 1, 3, 4, 5, count, count, 1);
+    withRepeats.add(101, 750, 3, 4, 5, count + 1, count + 1, 1);
+    withRepeats.add(200, 1500, 3, 4, 5, count + 2, count + 2, 1);
+    const none = distinct.firsts();
+    expect(none.every((first, entry) => first === entry)).toBe(true);
+    const firsts = withRepeats.firsts();
+    expect(Array.from(firsts.subarray(count))).toEqual([0, 149_900, count - 1]);
+    expect(firsts.subarray(0, count).every((first, entry) => first === entry)).toBe(true);
+  });
+
   it('tells keys apart that differ in any one number, including keys whose hashes collide', () => {
     const log = new ValueKeyLog();
     const keys: [number, number, number, number, number][] = [
