@@ -114,10 +114,7 @@ export class JobRunner {
   retry(id: string): Job {
     const job = this.require(id);
     if (!['failed', 'needs-attention', 'cancelled'].includes(job.state)) {
-      throw new AppError(
-        'NOT_RETRYABLE',
-        `Only failed, cancelled or needs-attention jobs can be retried; this one is "${JOB_STATE_LABELS[job.state]}".`,
-      );
+      throw new AppError('NOT_RETRYABLE', `Only failed, cancelled or needs-attention jobs can be retried; this one is "${JOB_STATE_LABELS[job.state]}".`);
     }
     this.deps.registry.require(job.type);
     const updated = this.transition(
