@@ -58,7 +58,9 @@ export function checkValue(run: ImportRun, v: ValueContext): FoundConflict[] | n
     (v.attributeOptionCombo === null && trimToNull(v.record.attributeOptionCombo) !== null ? one('E7615', v.record.attributeOptionCombo) : null) ??
     // E7616 (category option sharing) cannot be checked offline.
     captureHierarchy(run, v) ??
-    (v.record.value === null && v.record.comment === null && v.record.deleted !== true && run.strategy !== 'DELETE' ? one('E7618', v.record.dataElement) : null) ??
+    (v.record.value === null && v.record.comment === null && v.record.deleted !== true && run.strategy !== 'DELETE'
+      ? one('E7618', v.record.dataElement)
+      : null) ??
     valueType(run, v) ??
     (!javaIsBlank(v.record.comment) && v.record.comment!.length > 50_000 ? one('E7620', 'comment_length_greater_than_max_length') : null) ??
     option(run, v) ??
@@ -214,7 +216,9 @@ function checkTarget(run: ImportRun, v: ValueContext, info: DataSetInfo, check: 
       return run.isLocked(info.dataSet, period) ? one('E7640', v.record.period, info.dataSet.id) : null;
     case FUTURE: {
       const latest = run.latestOpenFuturePeriod(info);
-      return run.calendar.isIso && latest && period.endDate > latest.endDate ? one('E7641', v.record.period, v.record.dataElement, info.dataSet.id, latest.id) : null;
+      return run.calendar.isIso && latest && period.endDate > latest.endDate
+        ? one('E7641', v.record.period, v.record.dataElement, info.dataSet.id, latest.id)
+        : null;
     }
     case INPUT_PERIOD:
       return run.inputAllowed(info.dataSet, period) ? null : one('E7643', v.record.period, info.dataSet.id);
