@@ -13,8 +13,7 @@ import { streamArray } from 'stream-json/streamers/StreamArray';
 import { generateContent } from '../../main/core/metadata/testing/generate';
 import { MetadataIndex } from '../../main/core/metadata/index';
 import { createCore } from '../../main/core/core';
-import { openDataFile } from '../../main/core/datavalues/open-data-file';
-import { checkDataFile } from '../../main/core/datavalues/check-file';
+import { storeAndCheckDataFile } from '../../main/core/datavalues/store-and-check';
 import { ImportDataParams } from '../../shared/data-import';
 import { writeCsv, writeJson, writeXml } from './generate-values';
 import { bundleBench } from './bundle-bench';
@@ -55,18 +54,20 @@ async function bare(format: Format, path: string): Promise<number> {
   return count;
 }
 
-/** What `dhis2-ie import data` does before anything is sent: store the file, read and check it offline, queue the job. */
+/**
+ * What `dhis2-ie import data` does before anything is sent (storeAndCheckDataFile): keep a durable copy of the
+ * file and check it offline (plain CSV while it is copied, other files from the copy), then queue the job.
+ */
 async function full(format: Format, path: string, dataDir: string): Promise<number> {
   const core = createCore({ dataDir, mode: 'cli', appVersion: 'bench' });
   try {
     const index = MetadataIndex.build(content());
-    const ref = await core.files.putFromPath(path, `values.${format}`);
     const params = ImportDataParams.parse({});
-    const opened = await openDataFile(core.files.pathOf(ref.sha256), ref.name, params);
-    const checked = await checkDataFile(opened, params, index, ref.name);
-    core.runner.create({ type: 'import-data', params, files: [ref] });
-    if (checked.validation.summary.conflicts.length > 0) console.error(`note: ${checked.validation.summary.conflicts.length} conflicts predicted`);
-    return checked.validation.checked;
+    const stored = await storeAndCheckDataFile(core.files, path, `values.${format}`, params, index);
+    if (!stored.validation) throw new Error(stored.problem?.message ?? 'the file was not checked');
+    core.runner.create({ type: 'import-data', params, files: [stored.ref] });
+    if (stored.validation.summary.conflicts.length > 0) console.error(`note: ${stored.validation.summary.conflicts.length} conflicts predicted`);
+    return stored.validation.checked;
   } finally {
     await core.close();
   }

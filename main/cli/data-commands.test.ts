@@ -44,7 +44,12 @@ describe('dhis2-ie validate, import data, flush', () => {
     const summary = JSON.parse(json.stdout) as { status: string; conflicts: { errorCode: string; lines: number[] }[] };
     expect(summary.conflicts.map((c) => [c.errorCode, c.lines])).toEqual([['E7619', [3]]]);
 
-    expect((await run('import', 'data', join(dir.path, 'values.csv'), '--id-scheme', 'CODE')).stdout).toMatch(/Queued "values.csv"/);
+    const queued = await run('import', 'data', join(dir.path, 'values.csv'), '--id-scheme', 'CODE');
+    expect(queued.stdout).toMatch(/Queued "values.csv"/);
+    // Checked while it was stored: the same prediction as validate's.
+    expect(queued.stdout).toMatch(
+      /Offline check \(metadata as of .*\): 3 values; predicted WARNING, 2 imported, .*; 1 conflict \(`dhis2-ie validate "values.csv"` lists them\)/,
+    );
     const flushed = await run('flush', '--wait', '--timeout', '60');
     expect(flushed.stdout).toMatch(/Completed/);
     expect(sim.dataValues()).toHaveLength(2);

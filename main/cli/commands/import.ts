@@ -5,10 +5,12 @@ import { parse, UsageError } from '../args';
 import { printJson, type Output } from '../output';
 import { DATA_IMPORT_OPTIONS, DATA_IMPORT_OPTIONS_HELP, paramsFromFlags } from './data-options';
 import { importMetadataCommand } from './import-metadata';
+import { storeAndCheckDataFile, type StoredDataFile } from '../../core/datavalues/store-and-check';
 
 export const IMPORT_HELP = `dhis2-ie import data FILE [options] [--json]
-    Keeps a copy of FILE and queues its import; it is sent when the server can be reached
-    (the app does that by itself; \`dhis2-ie flush\` does it now).
+    Keeps a copy of FILE, checks it offline when there is metadata (one line of the prediction;
+    \`dhis2-ie validate\` gives all of it) and queues its import; it is sent when the server can be
+    reached (the app does that by itself; \`dhis2-ie flush\` does it now).
 ${DATA_IMPORT_OPTIONS_HELP}`;
 
 export async function importCommand(argv: string[], output: Output): Promise<number> {
@@ -29,15 +31,35 @@ export async function importCommand(argv: string[], output: Output): Promise<num
   const core = openCore(values['data-dir']);
   try {
     const serverId = values.server ? core.servers.resolve(values.server).id : null;
-    const ref = await core.files.putFromPath(path, basename(path));
+    // The copy is checked offline as it is made (when there is metadata), so a look at what DHIS2 would say costs little more than the copy.
+    const stored = await storeAndCheckDataFile(core.files, path, basename(path), params, core.metadata.indexFor(serverId ?? undefined));
+    const { ref } = stored;
     const job = core.runner.create({ type: 'import-data', params, files: [ref], serverId });
     if (values.json) printJson(output, job);
-    else
+    else {
       output.out(
         `Queued ${params.dryRun ? 'a dry run of ' : ''}"${ref.name}" as job ${job.id.slice(0, 8)}. It is sent when the server can be reached; run \`dhis2-ie flush\` to send now.`,
       );
+      const checked = checkLine(stored);
+      if (checked) output.out(checked);
+    }
     return 0;
   } finally {
     await core.close();
   }
+}
+
+/** One line on what the offline check predicts; `dhis2-ie validate FILE` lists the conflicts. */
+function checkLine(stored: StoredDataFile): string | null {
+  if (stored.problem) return `  note: ${stored.problem.message}`;
+  const validation = stored.validation;
+  if (!validation) return null;
+  const c = validation.summary.importCount;
+  const conflicts = validation.summary.conflicts.length;
+  return (
+    `  Offline check (${validation.metadataLabel}): ${validation.checked.toLocaleString('en')} values; predicted ${validation.summary.status}, ` +
+    `${c.imported} imported, ${c.updated} updated, ${c.ignored} ignored, ${c.deleted} deleted` +
+    (conflicts ? `; ${conflicts} conflict${conflicts === 1 ? '' : 's'} (\`dhis2-ie validate ${JSON.stringify(stored.ref.name)}\` lists them)` : '') +
+    (stored.abort ? `. ${stored.abort.message}` : '')
+  );
 }

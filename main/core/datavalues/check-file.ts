@@ -35,15 +35,15 @@ export function toOfflineValidation(result: ValidationResult, index: MetadataInd
 export async function checkDataFile(opened: OpenedDataFile, params: ImportDataParams, index: MetadataIndex, fileName: string): Promise<CheckedFile> {
   const context = { index, header: opened.source.header, params, fileName, format: opened.format };
   const result = await validateDataValues(opened.source, context);
+  return { validation: toOfflineValidation(result, index), abort: abortOf(result), translated: () => translateDataValues(opened.source, context) };
+}
+
+/** Why nothing of the file would be imported, when DHIS2 would refuse it whole. */
+export function abortOf(result: ValidationResult): CheckedFile['abort'] {
+  if (!result.aborted) return null;
   const first = result.summary.conflicts[0];
   return {
-    validation: toOfflineValidation(result, index),
-    abort: result.aborted
-      ? {
-          code: first?.errorCode ?? 'IMPORT_ABORTED',
-          message: `DHIS2 would refuse the whole file: ${first?.value ?? result.summary.description ?? 'import aborted'}`,
-        }
-      : null,
-    translated: () => translateDataValues(opened.source, context),
+    code: first?.errorCode ?? 'IMPORT_ABORTED',
+    message: `DHIS2 would refuse the whole file: ${first?.value ?? result.summary.description ?? 'import aborted'}`,
   };
 }

@@ -119,6 +119,85 @@ describe('FileStore', () => {
   });
 });
 
+describe('FileStore.putFromPathReading', () => {
+  let dir: ReturnType<typeof tempDir>;
+  let db: Db;
+  beforeEach(() => {
+    dir = tempDir();
+    db = openDatabase(join(dir.path, 'db.sqlite'));
+  });
+  afterEach(() => {
+    db.close();
+    dir.remove();
+  });
+
+  /** Five megabytes that are not all alike, so a piece read twice or out of order changes the hash. */
+  function bigFile(): { path: string; content: Buffer } {
+    const content = Buffer.alloc(5 * 1024 * 1024 + 123);
+    for (let i = 0; i < content.length; i++) content[i] = (i * 31 + (i >> 10)) & 0xff;
+    const path = join(dir.path, 'big.bin');
+    writeFileSync(path, content);
+    return { path, content };
+  }
+
+  it('hands the reader exactly the bytes it stores, in pieces of at most 64 KB', async () => {
+    const { path, content } = bigFile();
+    const store = new FileStore(join(dir.path, 'store'), db);
+    const { ref, result } = await store.putFromPathReading(path, 'big.bin', async (stream) => {
+      const pieces: Buffer[] = [];
+      for await (const piece of stream as AsyncIterable<Buffer>) pieces.push(Buffer.from(piece));
+      return pieces;
+    });
+    expect(Buffer.concat(result).equals(content)).toBe(true);
+    expect(Math.max(...result.map((piece) => piece.length))).toBeLessThanOrEqual(64 * 1024);
+    expect(ref.sha256).toBe(createHash('sha256').update(content).digest('hex'));
+    expect(readFileSync(store.pathOf(ref.sha256)).equals(content)).toBe(true);
+  });
+
+  it('finishes the copy when the reader stops early or never reads', async () => {
+    const { path, content } = bigFile();
+    const store = new FileStore(join(dir.path, 'store'), db);
+    const early = await store.putFromPathReading(path, 'big.bin', async (stream) => {
+      for await (const piece of stream as AsyncIterable<Buffer>) return piece.length;
+      return 0;
+    });
+    expect(early.result).toBe(64 * 1024);
+    expect(readFileSync(store.pathOf(early.ref.sha256)).equals(content)).toBe(true);
+    const never = await store.putFromPathReading(path, 'big.bin', async () => 'done');
+    expect(never.result).toBe('done');
+    expect(never.ref.sha256).toBe(early.ref.sha256);
+  });
+
+  it("passes the reader's failure on, after the copy is complete", async () => {
+    const { path } = bigFile();
+    const store = new FileStore(join(dir.path, 'store'), db);
+    await expect(
+      store.putFromPathReading(path, 'big.bin', async (stream) => {
+        for await (const _piece of stream) throw new Error('reader broke');
+      }),
+    ).rejects.toThrow('reader broke');
+    expect(readdirSync(join(dir.path, 'store', 'files', 'tmp'))).toEqual([]);
+  });
+
+  it('ends the reader in the error and keeps nothing when the copy fails', async () => {
+    const { path } = bigFile();
+    const store = new FileStore(join(dir.path, 'store'), db, 2 * 1024 * 1024);
+    let seen: unknown = null;
+    await expect(
+      store.putFromPathReading(path, 'big.bin', async (stream) => {
+        try {
+          for await (const _piece of stream);
+        } catch (error) {
+          seen = error;
+        }
+      }),
+    ).rejects.toMatchObject({ code: 'FILE_TOO_LARGE' });
+    expect(seen).toMatchObject({ code: 'FILE_TOO_LARGE' });
+    expect(readdirSync(join(dir.path, 'store', 'files', 'tmp'))).toEqual([]);
+    expect((db.prepare('SELECT COUNT(*) AS n FROM files').get() as { n: number }).n).toBe(0);
+  });
+});
+
 describe('safeName', () => {
   it('keeps the base name and drops path parts and control characters', () => {
     expect(safeName('C:\\Users\\nurse\\Desktop\\ANC.csv')).toBe('ANC.csv');

@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream, createWriteStream, existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, openSync, fsyncSync, closeSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Transform, type Readable } from 'node:stream';
+import { PassThrough, Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Db } from '../db/database';
 import type { FileRef } from '../../../shared/jobs';
@@ -65,27 +65,68 @@ export class FileStore {
    * next read (files of hundreds of megabytes are common, and the user waits for this before anything else).
    */
   async putFromPath(path: string, name: string): Promise<FileRef> {
+    return (await this.copyIn(path, name, null)).ref;
+  }
+
+  /**
+   * Stores the file at `path` while `consume` reads the very bytes being stored (one read of the file instead of a
+   * store and then a second read of the copy: checking a large data file right after choosing it is the common case).
+   * Returns only once the copy is fsynced and renamed and `consume` is done, so whatever the caller queues refers to a
+   * durable file whose hash is that of the bytes `consume` saw. `consume` may stop reading early (the copy carries on);
+   * when the copy fails, its stream ends in the error and nothing is kept. The stream gives Buffers of up to 64 KB.
+   */
+  async putFromPathReading<T>(path: string, name: string, consume: (content: Readable) => Promise<T>): Promise<{ ref: FileRef; result: T }> {
+    // Pieces go through one by one (a byte stream's reader would get everything buffered glued together: megabytes of text at once).
+    const content = new PassThrough({ objectMode: true, highWaterMark: (2 * COPY_CHUNK) / TAP_PIECE });
+    // The reader hears a failed copy through its reads; an error nobody listens to must not take the process down.
+    content.on('error', () => undefined);
+    const consumed = consume(content).then(
+      (value) => ({ ok: true as const, value }),
+      (error: unknown) => ({ ok: false as const, error }),
+    );
+    // A reader that is done (or gave up) without reading to the end must not hold the copy up.
+    void consumed.then(() => {
+      if (!content.readableEnded) content.destroy();
+    });
+    let ref: FileRef;
+    try {
+      ref = (await this.copyIn(path, name, content)).ref;
+    } catch (error) {
+      content.destroy(error as Error);
+      await consumed;
+      throw error;
+    }
+    if (!content.destroyed) content.end();
+    const outcome = await consumed;
+    if (!outcome.ok) throw outcome.error;
+    return { ref, result: outcome.value };
+  }
+
+  private async copyIn(path: string, name: string, tap: PassThrough | null): Promise<{ ref: FileRef }> {
     const tmpPath = join(this.tmp, randomUUID());
     const hash = createHash('sha256');
     let size = 0;
     const input = await open(path, 'r');
     try {
       const output = await open(tmpPath, 'wx', 0o600);
-      const buffers = [Buffer.allocUnsafe(COPY_CHUNK), Buffer.allocUnsafe(COPY_CHUNK), Buffer.allocUnsafe(COPY_CHUNK)];
+      // With a tap, every chunk gets a buffer of its own: the reader may still hold it when the next one is read.
+      const buffers = tap ? [] : [Buffer.allocUnsafe(COPY_CHUNK), Buffer.allocUnsafe(COPY_CHUNK), Buffer.allocUnsafe(COPY_CHUNK)];
+      const bufferFor = (i: number) => (tap ? Buffer.allocUnsafeSlow(COPY_CHUNK) : buffers[i % 3]!);
       let written: Promise<void> = Promise.resolve();
-      let reading = input.read(buffers[0]!, 0, COPY_CHUNK, null);
+      let reading = input.read(bufferFor(0), 0, COPY_CHUNK, null);
       try {
         for (let i = 0; ; i++) {
-          const { bytesRead } = await reading;
+          const { bytesRead, buffer } = await reading;
           if (bytesRead === 0) break;
           size += bytesRead;
           if (size > this.maxBytes) throw this.tooLarge(name);
           // Three buffers: one being read, one hashed, one written; the write two chunks back is done before its buffer is read into again.
-          reading = input.read(buffers[(i + 1) % 3]!, 0, COPY_CHUNK, null);
-          const bytes = buffers[i % 3]!.subarray(0, bytesRead);
+          reading = input.read(bufferFor(i + 1), 0, COPY_CHUNK, null);
+          const bytes = buffer.subarray(0, bytesRead);
           hash.update(bytes);
           await written;
           written = writeAll(output, bytes);
+          if (tap && !tap.destroyed) await feed(tap, bytes);
         }
         await written;
         await output.sync();
@@ -94,7 +135,7 @@ export class FileStore {
         await Promise.allSettled([reading, written]);
         await output.close();
       }
-      return this.keep(tmpPath, hash.digest('hex'), size, name);
+      return { ref: this.keep(tmpPath, hash.digest('hex'), size, name) };
     } catch (error) {
       rmSync(tmpPath, { force: true });
       throw error;
@@ -164,6 +205,25 @@ export class FileStore {
 }
 
 const COPY_CHUNK = 1024 * 1024;
+
+/** Readers get the text in pieces of the size a file stream gives (64 KB), so what they make of one piece dies young. */
+const TAP_PIECE = 64 * 1024;
+
+/** Hands `bytes` to the reader, waiting while it is behind; a reader that stops (destroys its stream) is simply no longer fed. */
+async function feed(tap: PassThrough, bytes: Buffer): Promise<void> {
+  for (let at = 0; at < bytes.length && !tap.destroyed; at += TAP_PIECE) {
+    if (tap.write(bytes.subarray(at, at + TAP_PIECE))) continue;
+    await new Promise<void>((resolve) => {
+      const done = () => {
+        tap.off('drain', done);
+        tap.off('close', done);
+        resolve();
+      };
+      tap.on('drain', done);
+      tap.on('close', done);
+    });
+  }
+}
 
 async function writeAll(output: FileHandle, bytes: Buffer): Promise<void> {
   for (let offset = 0; offset < bytes.length;) offset += (await output.write(bytes, offset, bytes.length - offset)).bytesWritten;
