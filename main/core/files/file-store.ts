@@ -109,9 +109,10 @@ export class FileStore {
     const input = await open(path, 'r');
     try {
       const output = await open(tmpPath, 'wx', 0o600);
-      // With a tap, every chunk gets a buffer of its own: the reader may still hold it when the next one is read.
-      const buffers = tap ? [] : [Buffer.allocUnsafe(COPY_CHUNK), Buffer.allocUnsafe(COPY_CHUNK), Buffer.allocUnsafe(COPY_CHUNK)];
-      const bufferFor = (i: number) => (tap ? Buffer.allocUnsafeSlow(COPY_CHUNK) : buffers[i % 3]!);
+      // While a reader is fed, every chunk gets a buffer of its own (the reader may still hold it when the next one is
+      // read); once it has stopped (or without one), three buffers take turns.
+      const buffers = [Buffer.allocUnsafe(COPY_CHUNK), Buffer.allocUnsafe(COPY_CHUNK), Buffer.allocUnsafe(COPY_CHUNK)];
+      const bufferFor = (i: number) => (tap && !tap.destroyed ? Buffer.allocUnsafeSlow(COPY_CHUNK) : buffers[i % 3]!);
       let written: Promise<void> = Promise.resolve();
       let reading = input.read(bufferFor(0), 0, COPY_CHUNK, null);
       try {

@@ -237,3 +237,31 @@ describe('CSV data values', () => {
     expect(batches.flat().map((v) => v.index)).toEqual(Array.from({ length: 5000 }, (_, i) => i));
   });
 });
+
+describe('CsvTokenizer row views', () => {
+  it('says a row is spaced exactly when it has a space or a tab, whatever the pieces', async () => {
+    const rows: string[] = ['a,b,c'];
+    for (let i = 0; i < 500; i++) {
+      const kind = (i * 7919) % 11;
+      rows.push(kind === 0 ? `x ${i},y,z` : kind === 1 ? `x,y\t${i},z` : kind === 2 ? ` ${i}\t, , ` : kind === 3 ? `"q ${i}",r,s` : `x${i},y,z`);
+    }
+    const text = rows.join('\n') + '\n';
+    for (const size of [7, 64, 1000, text.length]) {
+      const seen: { line: number; spaced: boolean; cells: string[] }[] = [];
+      const tokenizer = new CsvTokenizer('values.csv');
+      for (let at = 0; at < text.length; at += size) {
+        expect(
+          tokenizer.feedViews(text.slice(at, at + size), (cells, first, line, spaced) => seen.push({ line, spaced, cells: cells.slice(first) })),
+        ).toBeNull();
+      }
+      expect(tokenizer.endViews(() => undefined)).toBeNull();
+      expect(seen.map((row) => row.line)).toEqual(rows.map((_, i) => i + 1));
+      for (const row of seen) {
+        // Rows read by the loop (the first, quoted ones) are always trimmed; rows read in one step say whether they need it.
+        const written = rows[row.line - 1]!;
+        if (row.spaced === false) expect(/[ \t]/.test(written)).toBe(false);
+        else if (!written.includes('"') && row.line > 1) expect(/[ \t]/.test(written)).toBe(true);
+      }
+    }
+  });
+});

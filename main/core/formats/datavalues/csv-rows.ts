@@ -74,6 +74,10 @@ export class CsvTokenizer {
   /** Rows of the learnt width without quotes, one match each, from `pos` on; returns where the first other row starts. */
   private quickRows(quick: RegExp, input: string, pos: number, sink: RowViewSink): number {
     let line = this.line;
+    // Where the next space and tab are (the text's length when there is none): a row has one when it ends past it.
+    // Most files have none at all, and then the text is searched once instead of every row twice.
+    let nextSpace = indexOrEnd(input, ' ', pos);
+    let nextTab = indexOrEnd(input, '\t', pos);
     for (;;) {
       quick.lastIndex = pos;
       const match = quick.exec(input);
@@ -83,8 +87,16 @@ export class CsvTokenizer {
       const last = match.length - 1;
       const lastCell = match[last]!;
       if (lastCell.charCodeAt(lastCell.length - 1) === CARRIAGE_RETURN) match[last] = lastCell.slice(0, -1);
-      const row = match[0];
-      sink(match, 1, line++, row.indexOf(' ') !== -1 || row.indexOf('\t') !== -1);
+      let spaced = false;
+      if (nextSpace < pos) {
+        spaced = true;
+        nextSpace = indexOrEnd(input, ' ', pos);
+      }
+      if (nextTab < pos) {
+        spaced = true;
+        nextTab = indexOrEnd(input, '\t', pos);
+      }
+      sink(match, 1, line++, spaced);
     }
     this.line = line;
     return pos;
@@ -202,6 +214,11 @@ function quickRowOf(cells: number): RegExp {
   let regex = quickRows.get(cells);
   if (!regex) quickRows.set(cells, (regex = new RegExp(`([^,"\\n]*)${',([^,"\\n]*)'.repeat(cells - 1)}\\n`, 'y')));
   return regex;
+}
+
+function indexOrEnd(text: string, search: string, from: number): number {
+  const at = text.indexOf(search, from);
+  return at === -1 ? text.length : at;
 }
 
 function copying(sink: RowSink): RowViewSink {
