@@ -57,6 +57,8 @@ async function bare(format: Format, path: string): Promise<number> {
 /**
  * What `dhis2-ie import data` does before anything is sent (storeAndCheckDataFile): keep a durable copy of the
  * file and check it offline (plain CSV while it is copied, other files from the copy), then queue the job.
+ * The Data import page is not this path: there choosing the file (files.pick, or the browser's upload) stores it,
+ * and the check (datavalues.inspect, with its preview) reads the stored copy when the page asks, a call of its own.
  */
 async function full(format: Format, path: string, dataDir: string): Promise<number> {
   const core = createCore({ dataDir, mode: 'cli', appVersion: 'bench' });
