@@ -10,7 +10,7 @@ import { ADMIN_BASIC } from './test-support';
  * rebuild those objects (same UIDs, codes, attribute values and assignments).
  */
 
-export const FIXTURES = '/work/shared/fixtures';
+export const FIXTURES = join(__dirname, '..', 'fixtures');
 
 export function fixture(path: string): Buffer {
   return readFileSync(join(FIXTURES, path));

@@ -9,7 +9,7 @@ import { startFakeDhis2, type FakeDhis2 } from '../../core/metadata/testing/fake
 import type { MetadataStatus } from '../../../shared/contract';
 import type { Job } from '../../../shared/jobs';
 
-const FIXTURE = join(__dirname, '../../../../shared/fixtures/metadata/json/dataset_with_sections.json');
+const FIXTURE = join(__dirname, '../../../e2e/fixtures/metadata/json/dataset_with_sections.json');
 
 describe('dhis2-ie metadata', () => {
   let dir: ReturnType<typeof tempDir>;

@@ -6,14 +6,14 @@ import type { DataValueFormat, DataValueRecord } from '../datavalues/types';
 import { readDataValues, type DataValueSource } from './datavalues/read';
 import { openInput } from './open-input';
 
-/** Test helpers; not used by the app. The shared workspace folder sits next to the repository. */
+/** Test helpers; not used by the app. Fixtures are the in-repo copies (e2e/fixtures, see its PROVENANCE.md). */
 
 const REPOSITORY = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
-export const FIXTURES = join(REPOSITORY, '..', 'shared', 'fixtures', 'datavalues');
+export const FIXTURES = join(REPOSITORY, 'e2e', 'fixtures', 'datavalues');
 
 export function fixture(...parts: string[]): string {
   if (!existsSync(FIXTURES)) {
-    throw new Error(`The DHIS2 fixtures are missing: expected ${FIXTURES} (the "shared" folder next to the repository ${REPOSITORY}).`);
+    throw new Error(`The DHIS2 fixtures are missing: expected ${FIXTURES} (copies of the shared fixtures, see e2e/fixtures/PROVENANCE.md).`);
   }
   const path = join(FIXTURES, ...parts);
   if (!existsSync(path)) throw new Error(`Fixture ${path} is missing.`);

@@ -16,7 +16,7 @@ import { METADATA_TYPES } from './model';
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
 
-const FIXTURES = join(__dirname, '../../../../shared/fixtures');
+const FIXTURES = join(__dirname, '../../../e2e/fixtures');
 const METADATA_JSON = join(FIXTURES, 'metadata/json');
 const TRACKER_METADATA = ['base_metadata.json', 'te_program_with_tea_metadata.json', 'tracker_basic_metadata.json'].map((name) =>
   join(FIXTURES, 'tracker', name),

@@ -16,7 +16,7 @@ import {
   toMetadataUser,
 } from './model';
 
-const FIXTURES = join(__dirname, '../../../../shared/fixtures');
+const FIXTURES = join(__dirname, '../../../e2e/fixtures');
 const read = (path: string) => JSON.parse(readFileSync(join(FIXTURES, path), 'utf8')) as Record<string, unknown[]>;
 const first = <T>(list: unknown[] | undefined, id: string): T => (list ?? []).find((item) => (item as { id?: string }).id === id) as T;
 

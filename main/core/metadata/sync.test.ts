@@ -65,7 +65,7 @@ describe('metadata sync job', () => {
   });
 
   it('resumes after a crash without fetching finished types again, keeping the old copy in use meanwhile', async () => {
-    const file = await core.metadata.loadPath(join(__dirname, '../../../../shared/fixtures/metadata/json/dataset_with_sections.json'), 'usb.json', serverId);
+    const file = await core.metadata.loadPath(join(__dirname, '../../../e2e/fixtures/metadata/json/dataset_with_sections.json'), 'usb.json', serverId);
     const hold = fake.hold('organisationUnits', 3);
     const job = queue(7);
     core.runner.start();
@@ -101,7 +101,7 @@ describe('metadata sync job', () => {
   });
 
   it('stops on a page DHIS2 would not send, naming the type and page, and keeps the old copy', async () => {
-    const file = await core.metadata.loadPath(join(__dirname, '../../../../shared/fixtures/metadata/json/ou_with_levels.json'), 'usb.json', serverId);
+    const file = await core.metadata.loadPath(join(__dirname, '../../../e2e/fixtures/metadata/json/ou_with_levels.json'), 'usb.json', serverId);
     fake.corrupt('dataElements', 2, [{ id: 'DEbrokenxxx', name: 'Broken', valueType: 5 }]);
     const job = queue(5);
     core.runner.start();
