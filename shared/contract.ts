@@ -6,6 +6,7 @@ import { DataFileInspection, ImportDataParams } from './data-import';
 import { ImportMetadataOptions, MetadataFileInspection } from './metadata-import';
 import { FolderCheck, FolderListing, FolderPathInput } from './folders';
 import { OrgUnitChildren, OrgUnitLookupResult, OrgUnitSearchResult } from './org-unit-tree';
+import { DataSetCoverageResult } from './data-set-coverage';
 import { DEPENDENCY_OBJECT_TYPES, MetadataExportTypeList, PickableObjectList } from './metadata-export';
 import { CreateBundleInput, CreateBundleResult, DeviceIdentity, DeviceName, FolderScan, JobTransport, LoadFolderInput, LoadReport } from './bundles';
 
@@ -189,6 +190,16 @@ export const methods = {
   'metadata.orgUnitLookup': method(
     z.object({ serverId: z.string().nullable().optional(), ids: z.array(z.string().min(1).max(50)).max(1000) }),
     OrgUnitLookupResult,
+  ),
+  /** How many units each data set is assigned to within a selection (with descendants: below it too); for a "no values" warning. */
+  'metadata.dataSetCoverage': method(
+    z.object({
+      serverId: z.string().nullable().optional(),
+      dataSets: z.array(z.string().min(1).max(50)).max(500),
+      orgUnits: z.array(z.string().min(1).max(50)).max(1000),
+      includeDescendants: z.boolean().default(true),
+    }),
+    DataSetCoverageResult,
   ),
 
   /** The object types of the Metadata export checklist: the server's /api/schemas when it answers, else its last list, else DHIS2 2.41's. */

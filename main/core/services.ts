@@ -9,6 +9,7 @@ import { inspectMetadataFile } from './metadata-import/open-file';
 import { checkDataFile } from './datavalues/check-file';
 import { listMetadata } from './metadata/list';
 import { orgUnitTreeOf } from './metadata/org-unit-tree';
+import { dataSetCoverage } from './metadata/data-set-coverage';
 import { browseFolders, checkFolder } from './files/folders';
 import { metadataExportServiceOf } from './metadata-export/service';
 
@@ -113,6 +114,7 @@ export function createHandlers(core: Core, env: { mode: 'desktop' | 'browser'; a
     'metadata.orgUnitChildren': (input) => orgUnitTreeOf(core.metadata.indexFor(input.serverId)).children(input.parentId, input.limit),
     'metadata.orgUnitSearch': (input) => orgUnitTreeOf(core.metadata.indexFor(input.serverId)).search(input.query, input.limit),
     'metadata.orgUnitLookup': (input) => orgUnitTreeOf(core.metadata.indexFor(input.serverId)).lookup(input.ids),
+    'metadata.dataSetCoverage': (input) => dataSetCoverage(core.metadata.indexFor(input.serverId), input),
 
     'metadataExport.types': (input) => metadataExport.types(input.serverId),
     'metadataExport.objects': (input) => metadataExport.objects(input),
