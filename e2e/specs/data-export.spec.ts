@@ -96,6 +96,7 @@ test('export data values for org units picked in the tree and by search, queued 
     await dataSets.locator('input').fill('DataSet');
     await page.getByRole('option', { name: /DataSetA/ }).click();
     await page.keyboard.press('Escape');
+    await expect(page.getByTestId('data-export-coverage-warning')).toHaveCount(0);
     await page.getByTestId('data-export-start-date').locator('input').fill('2024-04-01');
     await page.getByTestId('data-export-end-date').locator('input').fill('2024-01-01');
     await expect(page.getByTestId('data-export-end-date')).toContainText('The start date is after the end date.');
@@ -213,6 +214,12 @@ test('recreate fills the form again, names and all', async ({ app, sim, page }) 
     await expect(page.getByTestId('data-export-id-scheme')).toContainText('Code');
     await expect(page.getByTestId('data-export-folder-path').locator('input')).toHaveValue(outDir);
     await expect(page.getByTestId('data-export-folder-status')).toContainText('The app can save here');
+
+    // DataSetA lies on the units below South, not on South itself: a warning until descendants are included.
+    const coverage = page.getByTestId('data-export-coverage-warning');
+    await expect(coverage).toHaveText('DataSetA is not assigned to any of the 2 chosen organisation units: the export will hold no values for it.');
+    await page.getByTestId('data-export-include-descendants').locator('input').check();
+    await expect(coverage).toHaveCount(0);
   } finally {
     rmSync(outDir, { recursive: true, force: true });
   }
