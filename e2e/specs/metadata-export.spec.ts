@@ -189,3 +189,71 @@ test('metadata dependency export of a data set picked from the offline metadata,
     rmSync(outDir, { recursive: true, force: true });
   }
 });
+
+test('recreate from the Job overview fills both metadata export forms again with the options of the old job', async ({ app, sim, page }) => {
+  sim.seedMetadata(integrationSeed(), { replace: true });
+  await app.call('servers.add', { name: 'National', url: sim.url, auth: { kind: 'basic', username: 'admin', password: 'district' } });
+  const seedFile = await app.upload('metadata.json', Buffer.from(JSON.stringify(integrationSeed())));
+  await app.call('metadata.loadFile', { file: seedFile });
+  const outDir = mkdtempSync(join(tmpdir(), 'dhis2-ie-md-recreate-'));
+
+  /** Opens the job in the Job overview and presses Recreate, which leads back to its form. */
+  async function recreateFromOverview(jobId: string): Promise<void> {
+    await page.getByRole('link', { name: 'Job overview', exact: true }).click();
+    await page.locator(`[data-testid="job-row"][data-job-id="${jobId}"]`).click();
+    await page.getByTestId('job-recreate').click();
+  }
+
+  try {
+    // Metadata export: two types, no sharing, gzip.
+    await openFromNav(page, app.openUrl, 'Export metadata');
+    await page.getByTestId('metadata-export-select-none').click();
+    const search = page.getByTestId('metadata-export-search').locator('input');
+    await search.fill('data element');
+    await page.getByTestId('metadata-export-type-dataElements').locator('input').check();
+    await search.fill('data set');
+    await page.getByTestId('metadata-export-type-dataSets').locator('input').check();
+    await search.fill('');
+    await page.getByTestId('metadata-export-skip-sharing').locator('input').check();
+    await page.getByTestId('metadata-export-compression-gzip').locator('input').check();
+    await chooseFolder(page, 'metadata-export-folder', outDir);
+    await page.getByTestId('metadata-export-start').click();
+    await expect(page.getByTestId('metadata-export-job-state')).toHaveAttribute('data-state', 'done', { timeout: 30_000 });
+    const exportJob = (await page.getByTestId('metadata-export-queued').getAttribute('data-job-id'))!;
+
+    await recreateFromOverview(exportJob);
+    await expect(page.getByTestId('metadata-export-page')).toBeVisible();
+    await expect(page.getByTestId('metadata-export-recreated')).toContainText(exportJob);
+    await expect(page.getByTestId('metadata-export-selected-count')).toHaveText(/^2 of \d+ selected\s*$/);
+    await expect(page.getByTestId('metadata-export-type-dataElements').locator('input')).toBeChecked();
+    await expect(page.getByTestId('metadata-export-type-dataSets').locator('input')).toBeChecked();
+    await expect(page.getByTestId('metadata-export-type-organisationUnits').locator('input')).not.toBeChecked();
+    await expect(page.getByTestId('metadata-export-skip-sharing').locator('input')).toBeChecked();
+    await expect(page.getByTestId('metadata-export-compression-gzip').locator('input')).toBeChecked();
+    await expect(page.getByTestId('metadata-export-folder-path').locator('input')).toHaveValue(outDir);
+    await expect(page.getByTestId('metadata-export-summary')).toContainText('2 object types as JSON compressed with gzip, without sharing settings');
+
+    // Dependency export: the data set, no sharing, uncompressed.
+    await page.getByRole('link', { name: 'Export metadata dependencies', exact: true }).click();
+    const picker = page.getByTestId('metadata-dependency-export-object');
+    await expect(picker.locator('.v-autocomplete__selection')).toHaveText('DataSetA');
+    await page.getByTestId('metadata-dependency-export-skip-sharing').locator('input').check();
+    await page.getByTestId('metadata-dependency-export-compression-none').locator('input').check();
+    await chooseFolder(page, 'metadata-dependency-export-folder', outDir);
+    await page.getByTestId('metadata-dependency-export-start').click();
+    await expect(page.getByTestId('metadata-dependency-export-job-state')).toHaveAttribute('data-state', 'done', { timeout: 30_000 });
+    const depsJob = (await page.getByTestId('metadata-dependency-export-queued').getAttribute('data-job-id'))!;
+    expect(depsJob).not.toBe(exportJob);
+
+    await recreateFromOverview(depsJob);
+    await expect(page.getByTestId('metadata-dependency-export-page')).toBeVisible();
+    await expect(page.getByTestId('metadata-dependency-export-recreated')).toContainText(depsJob);
+    await expect(page.getByTestId('metadata-dependency-export-type')).toContainText('Data set');
+    await expect(page.getByTestId('metadata-dependency-export-object').locator('.v-autocomplete__selection')).toHaveText('DataSetA');
+    await expect(page.getByTestId('metadata-dependency-export-skip-sharing').locator('input')).toBeChecked();
+    await expect(page.getByTestId('metadata-dependency-export-compression-none').locator('input')).toBeChecked();
+    await expect(page.getByTestId('metadata-dependency-export-folder-path').locator('input')).toHaveValue(outDir);
+  } finally {
+    rmSync(outDir, { recursive: true, force: true });
+  }
+});
