@@ -245,8 +245,14 @@ test('without offline metadata: org units and data sets by id, and clear message
   await tree.getByTestId('data-export-org-units-id-add').click();
   await expect(tree.getByTestId('data-export-org-units-chip')).toHaveText([UNIT_A]);
 
-  await page.getByTestId('data-export-data-sets').locator('input').fill(DATA_SET);
-  await page.getByRole('option', { name: /Use this data set id/ }).click();
+  // The list is rebuilt when the (debounced) search answers; a click landing on the old row is lost, as it would be
+  // for a person, who clicks again. Do the same until the chip shows.
+  const dataSets = page.getByTestId('data-export-data-sets');
+  await expect(async () => {
+    await dataSets.locator('input').fill(DATA_SET);
+    await page.getByRole('option', { name: /Use this data set id/ }).click({ timeout: 2000 });
+    await expect(dataSets.locator('.v-chip')).toContainText(DATA_SET, { timeout: 1000 });
+  }).toPass({ timeout: 15_000 });
   await page.keyboard.press('Escape');
   await expect(errors).not.toContainText('Organisation units');
   await expect(errors).not.toContainText('Data sets');
