@@ -130,6 +130,8 @@ export class ImportRun {
   readonly dataElements: IdCache<ElementInfo>;
   readonly orgUnits: IdCache<OrgUnitInfo>;
   readonly optionCombos: IdCache<true>;
+  /** The same identifiers as optionCombos, in a cache of their own: a file's two option combo columns each repeat their own last value. */
+  readonly attributeOptionCombos: IdCache<true>;
 
   /** The context valueContext fills for each value in turn. */
   readonly scratch: ValueContext = {
@@ -198,6 +200,7 @@ export class ImportRun {
       return unit && this.orgUnitInfo(unit);
     });
     this.optionCombos = this.cache('categoryOptionCombos', schemes.categoryOptionCombo, () => true as const);
+    this.attributeOptionCombos = new IdCache<true>(this, 'categoryOptionCombos', schemes.categoryOptionCombo, () => true as const);
   }
 
   private cache<T>(type: MetadataType, scheme: IdScheme, fetch: (uid: string) => T | undefined): IdCache<T> {

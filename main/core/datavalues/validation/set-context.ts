@@ -112,7 +112,7 @@ export function valueContext(run: ImportRun, record: DataValueRecord, index: num
   let aoc = run.outerAttributeOptionCombo ?? adx?.attributeOptionCombo ?? null;
   let aocOrdinal: number;
   if (aoc === null) {
-    const resolved = run.optionCombos.get(record.attributeOptionCombo);
+    const resolved = run.attributeOptionCombos.get(record.attributeOptionCombo);
     if (resolved.ambiguity !== null) noteAmbiguity(run, resolved.ambiguity, index, record);
     aoc = resolved.uid;
     aocOrdinal = resolved.ordinal;
