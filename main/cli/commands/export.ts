@@ -1,5 +1,7 @@
 import { resolve } from 'node:path';
 import { ExportDataParams } from '../../../shared/data-export';
+import { coverageWarnings } from '../../../shared/data-set-coverage';
+import { dataSetCoverage } from '../../core/metadata/data-set-coverage';
 import { openCore } from '../open-core';
 import { parse, UsageError } from '../args';
 import type { Output } from '../output';
@@ -60,6 +62,13 @@ export async function exportCommand(argv: string[], output: Output): Promise<num
   const core = openCore(values['data-dir']);
   try {
     const serverId = values.server ? core.servers.resolve(values.server).id : null;
+    // As the Data export page does: a data set the chosen units do not hold gives an empty export, said before it runs.
+    const index = core.metadata.indexFor(serverId ?? undefined);
+    const { orgUnits, dataSets, includeDescendants } = parsed.data;
+    const units = orgUnits.map((id) => index?.orgUnit(id)?.name ?? id);
+    for (const warning of coverageWarnings(dataSetCoverage(index, { orgUnits, dataSets, includeDescendants }), units, includeDescendants)) {
+      output.err(`Warning: ${warning}`);
+    }
     return await queueAndRunExport(core, { type: 'export-data', params: parsed.data, serverId }, output, values.json, (job) => [
       `Saved ${(job.result as ExportDataResult).file}`,
     ]);

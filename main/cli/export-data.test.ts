@@ -1,0 +1,59 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { mkdirSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { runCli } from './index';
+import { captureOutput as capture } from './capture-output';
+import { tempDir } from '../core/test/helpers';
+import { startSimulator, type Simulator } from '../../e2e/dhis2-sim/server';
+import { integrationSeed } from '../../e2e/dhis2-sim/test-seeds';
+
+describe('dhis2-ie export data', () => {
+  let dir: ReturnType<typeof tempDir>;
+  let sim: Simulator;
+  let out: string;
+  const run = async (...argv: string[]) => {
+    const output = capture();
+    const code = await runCli([...argv, '--data-dir', join(dir.path, 'office')], output);
+    return { code, ...output };
+  };
+  const exportData = (...orgUnits: string[]) =>
+    run(
+      'export',
+      'data',
+      ...orgUnits.flatMap((unit) => ['--org-unit', unit]),
+      '--data-set',
+      'pBOMPrpg1QX',
+      '--start-date',
+      '2024-01-01',
+      '--end-date',
+      '2024-03-31',
+      '--out',
+      out,
+    );
+
+  beforeEach(async () => {
+    dir = tempDir();
+    sim = await startSimulator({ port: 0 });
+    sim.seedMetadata(integrationSeed(), { replace: true });
+    out = join(dir.path, 'usb');
+    mkdirSync(out);
+    expect((await run('server', 'add', '--name', 'Sim', '--url', sim.url, '--username', 'admin', '--password', 'district')).code).toBe(0);
+    expect((await run('metadata', 'sync')).code).toBe(0);
+  });
+  afterEach(async () => {
+    await sim.close();
+    dir.remove();
+  });
+
+  it('warns, as the page does, when the data set is assigned to none of the chosen units, and still exports', async () => {
+    // DataSetA is assigned to OrganisationUnitA and C, not B.
+    const outside = await exportData('BdfsJfj87js');
+    expect(outside.stderr).toBe('Warning: DataSetA is not assigned to OrganisationUnitB: the export will hold no values for it.\n');
+    expect(outside.code).toBe(0);
+    expect(readdirSync(out)).toHaveLength(1);
+
+    const inside = await exportData('DiszpKrYNg8', 'BdfsJfj87js');
+    expect(inside.stderr).toBe('');
+    expect(inside.code).toBe(0);
+  });
+});
