@@ -1,43 +1,30 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { runCli } from './index';
-import { captureOutput as capture } from './capture-output';
-import { tempDir } from '../core/test/helpers';
-import { startSimulator, type Simulator } from '../../e2e/dhis2-sim/server';
 import { integrationSeed } from '../../e2e/dhis2-sim/test-seeds';
+import { cliSandbox, type CliSandbox } from './testing/sandbox';
 import type { LoadReport } from '../../shared/bundles';
 
 describe('dhis2-ie bundle create / load / scan', () => {
-  let dir: ReturnType<typeof tempDir>;
-  let sim: Simulator;
+  let box: CliSandbox;
   let usb: string;
-  const runAt = async (place: 'facility' | 'district', ...argv: string[]) => {
-    const output = capture();
-    const code = await runCli([...argv, '--data-dir', join(dir.path, place)], output);
-    return { code, ...output };
-  };
+  const runAt = (place: 'facility' | 'district', ...argv: string[]) => box.run(place, ...argv);
 
   beforeEach(async () => {
-    dir = tempDir();
-    sim = await startSimulator({ port: 0 });
-    sim.seedMetadata(integrationSeed(), { replace: true });
-    usb = join(dir.path, 'usb');
+    box = await cliSandbox();
+    usb = join(box.path, 'usb');
     mkdirSync(usb);
-    writeFileSync(join(dir.path, 'metadata.json'), JSON.stringify(integrationSeed()));
+    writeFileSync(join(box.path, 'metadata.json'), JSON.stringify(integrationSeed()));
     writeFileSync(
-      join(dir.path, 'values.csv'),
+      join(box.path, 'values.csv'),
       'dataelement,period,orgunit,categoryoptioncombo,attributeoptioncombo,value\nf7n9E0hX8qk,202401,DiszpKrYNg8,,,5\nIx2HsbDMLea,202401,DiszpKrYNg8,,,7\n',
     );
   });
-  afterEach(async () => {
-    await sim.close();
-    dir.remove();
-  });
+  afterEach(() => box.close());
 
   it('carries a queued import to the district, imports it once, and brings the receipt back', async () => {
     // Facility: no server at all; the import waits.
-    expect((await runAt('facility', 'import', 'data', join(dir.path, 'values.csv'))).code).toBe(0);
+    expect((await runAt('facility', 'import', 'data', join(box.path, 'values.csv'))).code).toBe(0);
     expect((await runAt('facility', 'bundle', 'create')).code).toBe(2);
     const created = await runAt('facility', 'bundle', 'create', '--out', usb, '--name', 'Ngelehun CHC');
     expect(created.code).toBe(0);
@@ -46,7 +33,7 @@ describe('dhis2-ie bundle create / load / scan', () => {
     expect((await runAt('facility', 'bundle', 'create', '--out', usb)).stderr).toMatch(/nothing to save to USB/);
 
     // District: a server and its metadata; load twice, send once.
-    expect((await runAt('district', 'server', 'add', '--name', 'Sim', '--url', sim.url, '--username', 'admin', '--password', 'district')).code).toBe(0);
+    expect((await runAt('district', 'server', 'add', '--name', 'Sim', '--url', box.sim.url, '--username', 'admin', '--password', 'district')).code).toBe(0);
     const scan = await runAt('district', 'bundle', 'scan', usb);
     expect(scan.stdout).toMatch(/NEW +dhis2-bundle-Ngelehun-CHC-0001-.*: bundle 1 from Ngelehun CHC, 1 job\(s\)/);
     const first = await runAt('district', 'bundle', 'load', usb, '--json');
@@ -59,8 +46,8 @@ describe('dhis2-ie bundle create / load / scan', () => {
     expect(second.stdout).not.toMatch(/^Loaded/m);
 
     expect((await runAt('district', 'flush', '--wait', '--timeout', '60')).stdout).toMatch(/Completed/);
-    expect(sim.dataValues()).toHaveLength(2);
-    expect(sim.dataValuePosts()).toHaveLength(1);
+    expect(box.sim.dataValues()).toHaveLength(2);
+    expect(box.sim.dataValuePosts()).toHaveLength(1);
     // The flush finished the bundle's only job, so the final receipt is already on the drive.
     expect(readdirSync(usb).filter((name) => name.endsWith('.receipt.json'))).toHaveLength(1);
 
@@ -72,7 +59,7 @@ describe('dhis2-ie bundle create / load / scan', () => {
   });
 
   it('reports a damaged bundle as rejected with exit code 1 and loads the rest', async () => {
-    expect((await runAt('facility', 'import', 'data', join(dir.path, 'values.csv'))).code).toBe(0);
+    expect((await runAt('facility', 'import', 'data', join(box.path, 'values.csv'))).code).toBe(0);
     expect((await runAt('facility', 'bundle', 'create', '--out', usb)).code).toBe(0);
     const name = readdirSync(usb)[0]!;
     writeFileSync(join(usb, `copy-cut-short-${name}`), Buffer.from('PK\u0003\u0004\u0014\u0000\u0008\u0008\u0008\u0000\u0000\u0000\u0000\u0000'));

@@ -1,21 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { runCli } from './index';
-import { captureOutput as capture } from './capture-output';
-import { tempDir } from '../core/test/helpers';
-import { startSimulator, type Simulator } from '../../e2e/dhis2-sim/server';
-import { integrationSeed } from '../../e2e/dhis2-sim/test-seeds';
+import { cliSandbox, type CliSandbox } from './testing/sandbox';
 
 describe('dhis2-ie export data', () => {
-  let dir: ReturnType<typeof tempDir>;
-  let sim: Simulator;
+  let box: CliSandbox;
   let out: string;
-  const run = async (...argv: string[]) => {
-    const output = capture();
-    const code = await runCli([...argv, '--data-dir', join(dir.path, 'office')], output);
-    return { code, ...output };
-  };
+  const run = (...argv: string[]) => box.run('office', ...argv);
   const exportData = (...orgUnits: string[]) =>
     run(
       'export',
@@ -32,18 +23,13 @@ describe('dhis2-ie export data', () => {
     );
 
   beforeEach(async () => {
-    dir = tempDir();
-    sim = await startSimulator({ port: 0 });
-    sim.seedMetadata(integrationSeed(), { replace: true });
-    out = join(dir.path, 'usb');
+    box = await cliSandbox();
+    out = join(box.path, 'usb');
     mkdirSync(out);
-    expect((await run('server', 'add', '--name', 'Sim', '--url', sim.url, '--username', 'admin', '--password', 'district')).code).toBe(0);
+    expect((await run('server', 'add', '--name', 'Sim', '--url', box.sim.url, '--username', 'admin', '--password', 'district')).code).toBe(0);
     expect((await run('metadata', 'sync')).code).toBe(0);
   });
-  afterEach(async () => {
-    await sim.close();
-    dir.remove();
-  });
+  afterEach(() => box.close());
 
   it('warns, as the page does, when the data set is assigned to none of the chosen units, and still exports', async () => {
     // DataSetA is assigned to OrganisationUnitA and C, not B.

@@ -1,36 +1,22 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { runCli } from './index';
-import { captureOutput as capture } from './capture-output';
-import { tempDir } from '../core/test/helpers';
-import { startSimulator, type Simulator } from '../../e2e/dhis2-sim/server';
-import { integrationSeed } from '../../e2e/dhis2-sim/test-seeds';
+import { cliSandbox, type CliSandbox } from './testing/sandbox';
 import type { MetadataStatus } from '../../shared/contract';
 import type { Job } from '../../shared/jobs';
 
 describe('dhis2-ie export metadata, export metadata-dependencies', () => {
-  let dir: ReturnType<typeof tempDir>;
-  let sim: Simulator;
+  let box: CliSandbox;
   let out: string;
-  const run = async (dataDir: string, ...argv: string[]) => {
-    const output = capture();
-    const code = await runCli([...argv, '--data-dir', join(dir.path, dataDir)], output);
-    return { code, ...output };
-  };
+  const run = (dataDir: string, ...argv: string[]) => box.run(dataDir, ...argv);
 
   beforeEach(async () => {
-    dir = tempDir();
-    sim = await startSimulator({ port: 0 });
-    sim.seedMetadata(integrationSeed(), { replace: true });
-    out = join(dir.path, 'usb');
+    box = await cliSandbox();
+    out = join(box.path, 'usb');
     mkdirSync(out);
-    expect((await run('office', 'server', 'add', '--name', 'Sim', '--url', sim.url, '--username', 'admin', '--password', 'district')).code).toBe(0);
+    expect((await run('office', 'server', 'add', '--name', 'Sim', '--url', box.sim.url, '--username', 'admin', '--password', 'district')).code).toBe(0);
   });
-  afterEach(async () => {
-    await sim.close();
-    dir.remove();
-  });
+  afterEach(() => box.close());
 
   it('exports the named types into the folder', async () => {
     const done = await run(
@@ -51,9 +37,9 @@ describe('dhis2-ie export metadata, export metadata-dependencies', () => {
     expect(done.stdout).toMatch(/^Export queued as job \w{8}: Metadata export: dataSets, dataElements, organisationUnits \(JSON, gzip\)\./);
     expect(done.stdout).toMatch(/Saved .*dhis2-metadata-\d{4}-\d{2}-\d{2}\.json\.gz \(10 objects, /);
     expect(readdirSync(out)).toHaveLength(1);
-    expect(sim.requests.some((r) => r.path.startsWith('/api/metadata.json.gz?dataSets=true&dataElements=true&organisationUnits=true&skipSharing=false'))).toBe(
-      true,
-    );
+    expect(
+      box.sim.requests.some((r) => r.path.startsWith('/api/metadata.json.gz?dataSets=true&dataElements=true&organisationUnits=true&skipSharing=false')),
+    ).toBe(true);
   });
 
   it('prepares an offline laptop package that another data folder loads with no server', async () => {
@@ -81,7 +67,7 @@ describe('dhis2-ie export metadata, export metadata-dependencies', () => {
   });
 
   it('waits in the queue when the server cannot be reached', async () => {
-    sim.setOffline(true);
+    box.sim.setOffline(true);
     const waiting = await run('office', 'export', 'metadata', '--types', 'dataSets', '--out', out);
     expect(waiting.code).toBe(0);
     expect(waiting.stdout).toMatch(/Waiting for connection: .* It runs when the server answers/);
