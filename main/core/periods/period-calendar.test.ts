@@ -6,7 +6,8 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { afterAll, describe, expect, it } from 'vitest';
 import { PeriodCalendar } from './period-calendar';
-import { canonicalPeriodId, periodIdParts, periodTypeOf } from './period-types';
+import { addDays } from './iso-dates';
+import { PERIOD_TYPES, canonicalPeriodId, periodIdParts, periodTypeOf } from './period-types';
 
 const iso = PeriodCalendar.of('iso8601');
 const span = (id: string) => {
@@ -142,6 +143,21 @@ describe('period ids as DHIS2 2.41 reads them', () => {
     expect(iso.latestOpenFuturePeriod('Monthly', 3, '2024-12-01')?.id).toBe('202502');
     expect(iso.latestOpenFuturePeriod('Yearly', 0, '2024-05-15')?.id).toBe('2023');
     expect(iso.latestOpenFuturePeriod('Weekly', 2, '2024-01-01')?.id).toBe('2024W2');
+  });
+
+  it('never has the latest open future period end more than 366 days before today (E7641 skips older periods on that)', () => {
+    // The last days of periods over a leap day are the tightest: 2024-12-31's latest yearly period, 2023, ends 366 days before.
+    const days = ['2023-01-01', '2024-01-01', '2024-02-29', '2024-03-31', '2024-06-30', '2024-09-30', '2024-10-31', '2024-12-31', '2025-04-01', '2025-11-01'];
+    let computed = 0;
+    for (const type of PERIOD_TYPES) {
+      for (const today of days) {
+        const latest = iso.latestOpenFuturePeriod(type, 0, today);
+        if (!latest) continue;
+        computed++;
+        expect(latest.endDate >= addDays(today, -366), `${type} on ${today}: ${latest.id} ends ${latest.endDate}`).toBe(true);
+      }
+    }
+    expect(computed).toBeGreaterThan(150);
   });
 
   it('works in the Nepali calendar through the calendar library', () => {

@@ -64,6 +64,8 @@ export interface PeriodEntry {
 }
 
 const IDENTIFIER_CACHE_LIMIT = 200_000;
+/** The longest period of any DHIS2 period type (a leap year, or a financial year with a leap day). */
+const MAX_PERIOD_DAYS = 366;
 const NO_DATA_SETS: readonly DataSetInfo[] = [];
 const NO_ENTRY: IdEntry<never> = { uid: null, ambiguity: null, object: null, ordinal: 0 };
 const NO_PERIOD: PeriodEntry = { period: null, ordinal: 0 };
@@ -168,6 +170,8 @@ export class ImportRun {
   private lastAocUnitsFor = '';
   private lastAocUnits: string[] | null = null;
   private readonly lockDates = new Map<number, Map<string, string>>();
+  /** 366 days before today: see endsBeforeAnyOpenFuturePeriod. */
+  private readonly longAgo: string;
 
   constructor(
     readonly index: MetadataIndex,
@@ -192,6 +196,7 @@ export class ImportRun {
       ...options,
     };
     this.notices = new NoticeBoard(indexCap);
+    this.longAgo = addDays(today, -MAX_PERIOD_DAYS);
     const authorities = index.user?.authorities ?? [];
     this.canEditExpired = authorities.includes('ALL') || authorities.includes('F_EDIT_EXPIRED');
     this.dataElements = this.cache('dataElements', schemes.dataElement, (uid) => this.elementInfo(uid));
@@ -345,6 +350,16 @@ export class ImportRun {
     let deadline = deadlines.get(period.endDate);
     if (deadline === undefined) deadlines.set(period.endDate, (deadline = addDays(period.endDate, expiryDays)));
     return this.today > deadline;
+  }
+
+  /**
+   * Whether a period ends too long ago to be after any data set's latest open future period, so that E7641 needs no
+   * calendar work. That period is the one before today's (or later, with open future periods), and no period type is
+   * longer than 366 days, so it ends at most 366 days before today. Historical files (a backlog, a migration) then
+   * skip the calendar library, whose first computation of a period list costs more than a thousand values' checks.
+   */
+  endsBeforeAnyOpenFuturePeriod(period: Period, info: DataSetInfo): boolean {
+    return (info.dataSet.openFuturePeriods ?? 0) >= 0 && period.endDate !== '' && period.endDate < this.longAgo;
   }
 
   /** PeriodType.getFuturePeriod(openFuturePeriods) of a data set's period type, today. */

@@ -215,10 +215,9 @@ function checkTarget(run: ImportRun, v: ValueContext, info: DataSetInfo, check: 
     case LOCKED:
       return run.isLocked(info.dataSet, period) ? one('E7640', v.record.period, info.dataSet.id) : null;
     case FUTURE: {
+      if (!run.calendar.isIso || run.endsBeforeAnyOpenFuturePeriod(period, info)) return null;
       const latest = run.latestOpenFuturePeriod(info);
-      return run.calendar.isIso && latest && period.endDate > latest.endDate
-        ? one('E7641', v.record.period, v.record.dataElement, info.dataSet.id, latest.id)
-        : null;
+      return latest && period.endDate > latest.endDate ? one('E7641', v.record.period, v.record.dataElement, info.dataSet.id, latest.id) : null;
     }
     case INPUT_PERIOD:
       return run.inputAllowed(info.dataSet, period) ? null : one('E7643', v.record.period, info.dataSet.id);
