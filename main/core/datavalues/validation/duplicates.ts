@@ -37,13 +37,13 @@ export class DuplicateFinder {
 
   finish(): DuplicateOutcome {
     const keys = this.keys;
-    const firsts = keys.firsts();
+    const firsts = keys.repeats() ?? new Int32Array(0);
     const examples: DuplicateValue[] = [];
     const marked: number[] = [];
     let count = 0;
     for (let entry = 0; entry < firsts.length; entry++) {
       const first = firsts[entry]!;
-      if (first === entry) continue;
+      if (first === -1) continue;
       count++;
       const mark = keys.mark(entry);
       marked[mark] = (marked[mark] ?? 0) + 1;

@@ -24,7 +24,7 @@ export class ValueKeyLog {
   private lines: Uint32Array = new Uint32Array(0);
   private marks: Uint8Array = new Uint8Array(0);
   private room = 0;
-  /** How many entries each group (see firsts) has, counted as keys come. */
+  /** How many entries each group (see repeats) has, counted as keys come. */
   private readonly groupSizes = new Int32Array(GROUPS);
 
   get count(): number {
@@ -80,10 +80,13 @@ export class ValueKeyLog {
     return [k[at]!, k[at + 1]!, k[at + 2]!, k[at + 3]!, k[at + 4]!];
   }
 
-  /** For every entry, the first entry with the same key: itself when it is the first, else the earlier one (in entry order). */
-  firsts(): Int32Array {
+  /**
+   * The repeats: for every entry whose key an earlier entry has, the first entry with that key; -1 for every other
+   * entry. Null when no key repeats (the usual file), so that nothing a million entries long is made or read for them.
+   */
+  repeats(): Int32Array | null {
     const n = this.size;
-    const firsts = new Int32Array(n);
+    let firsts: Int32Array | null = null;
     // Entries grouped by the top bits of their key hash: one stable scatter, so each group keeps entry order.
     const counts = this.groupSizes;
     const starts = new Int32Array(GROUPS + 1);
@@ -120,7 +123,6 @@ export class ValueKeyLog {
       for (let at = from; at < to; at++) {
         const h = hashes[at]!;
         const entry = order[at]!;
-        let first = entry;
         for (let slot = h & mask; ; slot = (slot + 1) & mask) {
           const held = table[slot]! - 1;
           if (held < from) {
@@ -128,11 +130,10 @@ export class ValueKeyLog {
             break;
           }
           if (hashes[held] === h && this.sameKey(order[held]!, entry)) {
-            first = order[held]!;
+            (firsts ??= new Int32Array(n).fill(-1))[entry] = order[held]!;
             break;
           }
         }
-        firsts[entry] = first;
       }
     }
     return firsts;
@@ -180,7 +181,7 @@ const PAGE_BITS = 16;
 const PAGE_SIZE = 1 << PAGE_BITS;
 const PAGE_MASK = PAGE_SIZE - 1;
 
-/** firsts groups entries by the top 11 bits of their hash: about 500 entries a group for a million values. */
+/** repeats groups entries by the top 11 bits of their hash: about 500 entries a group for a million values. */
 const GROUP_BITS = 11;
 const GROUPS = 1 << GROUP_BITS;
 const GROUP_SHIFT = 32 - GROUP_BITS;
