@@ -131,9 +131,9 @@ describe('FileStore.putFromPathReading', () => {
     dir.remove();
   });
 
-  /** Five megabytes that are not all alike, so a piece read twice or out of order changes the hash. */
-  function bigFile(): { path: string; content: Buffer } {
-    const content = Buffer.alloc(5 * 1024 * 1024 + 123);
+  /** Five megabytes (or `megabytes`) that are not all alike, so a piece read twice or out of order changes the hash. */
+  function bigFile(megabytes = 5): { path: string; content: Buffer } {
+    const content = Buffer.alloc(megabytes * 1024 * 1024 + 123);
     for (let i = 0; i < content.length; i++) content[i] = (i * 31 + (i >> 10)) & 0xff;
     const path = join(dir.path, 'big.bin');
     writeFileSync(path, content);
@@ -152,6 +152,20 @@ describe('FileStore.putFromPathReading', () => {
     expect(Math.max(...result.map((piece) => piece.length))).toBeLessThanOrEqual(64 * 1024);
     expect(ref.sha256).toBe(createHash('sha256').update(content).digest('hex'));
     expect(readFileSync(store.pathOf(ref.sha256)).equals(content)).toBe(true);
+  });
+
+  it('stores a file flushed to disk in parts as it is copied (over 16 MB) exactly, and the reader gets it all', async () => {
+    const { path, content } = bigFile(35);
+    const store = new FileStore(join(dir.path, 'store'), db);
+    const { ref, result } = await store.putFromPathReading(path, 'huge.bin', async (stream) => {
+      const hash = createHash('sha256');
+      for await (const piece of stream as AsyncIterable<Buffer>) hash.update(piece);
+      return hash.digest('hex');
+    });
+    expect(result).toBe(createHash('sha256').update(content).digest('hex'));
+    expect(ref.sha256).toBe(result);
+    expect(readFileSync(store.pathOf(ref.sha256)).equals(content)).toBe(true);
+    expect(readdirSync(join(dir.path, 'store', 'files', 'tmp'))).toEqual([]);
   });
 
   it('finishes the copy when the reader stops early or never reads', async () => {

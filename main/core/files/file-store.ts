@@ -97,7 +97,6 @@ export class FileStore {
       await consumed;
       throw error;
     }
-    if (!content.destroyed) content.end();
     const outcome = await consumed;
     if (!outcome.ok) throw outcome.error;
     return { ref, result: outcome.value };
@@ -115,6 +114,9 @@ export class FileStore {
       const buffers = [Buffer.allocUnsafe(COPY_CHUNK), Buffer.allocUnsafe(COPY_CHUNK), Buffer.allocUnsafe(COPY_CHUNK)];
       const bufferFor = (i: number) => (tap && !tap.destroyed ? Buffer.allocUnsafeSlow(COPY_CHUNK) : buffers[i % 3]!);
       let written: Promise<void> = Promise.resolve();
+      // Large files are flushed to disk as they are copied, so that the fsync at the end has little left to wait for.
+      let flushed: Promise<void> = Promise.resolve();
+      let unflushed = 0;
       let reading = input.read(bufferFor(0), 0, COPY_CHUNK, null);
       try {
         for (let i = 0; ; i++) {
@@ -128,13 +130,22 @@ export class FileStore {
           hash.update(bytes);
           await written;
           written = writeAll(output, bytes);
+          unflushed += bytesRead;
+          if (unflushed >= FLUSH_EVERY) {
+            unflushed = 0;
+            const chunkWritten = written;
+            flushed = flushed.then(() => chunkWritten).then(() => output.datasync());
+          }
           if (tap && !tap.destroyed) await feed(tap, bytes);
         }
+        // The reader has every byte: it finishes while the copy is flushed to disk, instead of waiting for the fsync.
+        if (tap && !tap.destroyed) tap.end();
         await written;
+        await flushed;
         await output.sync();
       } finally {
         // Nothing may be left in flight (or rejecting unheard) once this returns.
-        await Promise.allSettled([reading, written]);
+        await Promise.allSettled([reading, written, flushed]);
         await output.close();
       }
       return { ref: this.keep(tmpPath, hash.digest('hex'), size, name) };
@@ -207,6 +218,9 @@ export class FileStore {
 }
 
 const COPY_CHUNK = 1024 * 1024;
+
+/** How much of a copy is written between flushes to disk (see copyIn). */
+const FLUSH_EVERY = 16 * COPY_CHUNK;
 
 /** Readers get the text in pieces of the size a file stream gives (64 KB), so what they make of one piece dies young. */
 const TAP_PIECE = 64 * 1024;
