@@ -56,8 +56,26 @@ export class CsvTokenizer {
   /** feed, handing over views of the rows (see RowViewSink). */
   feedViews(text: string, sink: RowViewSink): FormatError | null {
     if (this.problem) return this.problem;
-    const input = this.partial === '' ? text : this.partial + text;
-    const used = this.rows(input, false, sink);
+    let input = text;
+    let from = 0;
+    if (this.partial !== '') {
+      // The row cut off at the end of the last text: read it from the two joined up to the first line end only. Joining
+      // the whole text would copy every chunk once more (the engine flattens the joined string before matching).
+      const lineEnd = text.indexOf('\n');
+      if (lineEnd === -1) input = this.partial + text;
+      else {
+        const joined = this.partial + text.slice(0, lineEnd + 1);
+        const used = this.rows(joined, 0, false, sink);
+        if (this.problem) return this.problem;
+        if (used === joined.length) from = lineEnd + 1;
+        else {
+          // A quoted line break carries the row on: go on in the whole joined text (its positions are those of `joined`).
+          input = this.partial + text;
+          from = used;
+        }
+      }
+    }
+    const used = this.rows(input, from, false, sink);
     this.partial = used === input.length ? '' : input.slice(used);
     if (!this.problem && this.partial.length > MAX_ROW_CHARS) this.problem = quoteProblem(this.fileName, this.line, 'MissingQuotes');
     return this.problem;
@@ -66,7 +84,7 @@ export class CsvTokenizer {
   /** end, handing over a view of the row (see RowViewSink). */
   endViews(sink: RowViewSink): FormatError | null {
     if (this.problem) return this.problem;
-    if (this.partial !== '') this.rows(this.partial, true, sink);
+    if (this.partial !== '') this.rows(this.partial, 0, true, sink);
     this.partial = '';
     return this.problem;
   }
@@ -107,11 +125,11 @@ export class CsvTokenizer {
     if (cells > 1 && cells <= MAX_QUICK_CELLS) this.quickRow = quickRowOf(cells);
   }
 
-  /** Parses whole rows from the start of `input`; returns how far it got (the start of the unfinished row). */
-  private rows(input: string, final: boolean, sink: RowViewSink): number {
+  /** Parses whole rows of `input` from `start` (a row start) on; returns how far it got (the start of the unfinished row). */
+  private rows(input: string, start: number, final: boolean, sink: RowViewSink): number {
     const length = input.length;
-    let rowStart = 0;
-    let pos = 0;
+    let rowStart = start;
+    let pos = start;
     const cells = this.cells;
     cells.length = 0;
     let newlines = 0;
