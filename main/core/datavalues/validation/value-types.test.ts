@@ -30,6 +30,27 @@ describe('value types as DHIS2 2.41 checks them (ValidationUtils.valueIsValid)',
     expectInvalid('INTEGER_ZERO_OR_POSITIVE', 'value_not_zero_or_positive_integer', ['-1', '00', '2147483648']);
   });
 
+  it("INTEGER and its variants accept exactly what DHIS2's patterns accept, on thousands of odd strings", () => {
+    const patterns: Record<string, RegExp> = {
+      INTEGER: /^(0|-?[1-9]\d*)$/,
+      INTEGER_POSITIVE: /^[1-9]\d*$/,
+      INTEGER_NEGATIVE: /^-[1-9]\d*$/,
+      INTEGER_ZERO_OR_POSITIVE: /^(0|[1-9]\d*)$/,
+    };
+    const atoms = ['0', '1', '5', '9', '-', '+', '.', ' ', 'a', 'e', '\u0663', '/', ':', '\n'];
+    let state = 11;
+    const next = (below: number) => Math.floor(((state = (Math.imul(state, 1103515245) + 12345) >>> 0) / 2 ** 32) * below);
+    const values = new Set<string>();
+    while (values.size < 5000) {
+      let value = '';
+      for (let n = 1 + next(6); n > 0; n--) value += atoms[next(atoms.length)];
+      if (value.trim() !== '') values.add(value);
+    }
+    for (const [type, pattern] of Object.entries(patterns)) {
+      for (const value of values) expect([type, value, valueTypeError(value, type, false, iso) === null]).toEqual([type, value, pattern.test(value)]);
+    }
+  });
+
   it('PERCENTAGE 0–100 and UNIT_INTERVAL 0–1, both numeric first', () => {
     expectValid('PERCENTAGE', ['0', '100', '55.5', '-0.0']);
     expectInvalid('PERCENTAGE', 'value_not_percentage', ['100.1', '-1', '101', '50%']);

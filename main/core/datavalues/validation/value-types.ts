@@ -65,10 +65,6 @@ export function normalizeBoolean(value: string | null, valueType: string | null)
 }
 
 const NUMERIC = /^(-?0|-?[1-9]\d*)(\.\d+)?$/;
-const INTEGER = /^(0|-?[1-9]\d*)$/;
-const POSITIVE_INTEGER = /^[1-9]\d*$/;
-const ZERO_OR_POSITIVE_INTEGER = /^(0|[1-9]\d*)$/;
-const NEGATIVE_INTEGER = /^-[1-9]\d*$/;
 const ZERO = /^0(\.0*)?$/;
 const TIME = /^([0-9]|0[0-9]|1[0-9]|2[0-3]):[0-5][0-9]$/;
 const PHONE_NUMBER = /^[0-9+()#.\t\n\v\f\r /ext-]{6,50}$/;
@@ -81,6 +77,31 @@ const JAVA_WORD_END = /[\p{L}\p{Nd}_]$/u;
 export function isNumeric(value: string): boolean {
   return value.length < 250 && NUMERIC.test(value);
 }
+
+/**
+ * The sign of a value written as DHIS2's integer patterns want it (`0`, or digits not starting with 0, after an
+ * optional minus: /^(0|-?[1-9]\d*)$/), or null when it is not. A loop rather than the patterns: most values of most
+ * files are integers, and this runs for each.
+ */
+function integerSign(value: string): -1 | 0 | 1 | null {
+  const length = value.length;
+  const negative = value.charCodeAt(0) === MINUS;
+  const start = negative ? 1 : 0;
+  if (start >= length) return null;
+  const first = value.charCodeAt(start);
+  if (first === DIGIT_0) return length === 1 ? 0 : null;
+  if (first < DIGIT_1 || first > DIGIT_9) return null;
+  for (let i = start + 1; i < length; i++) {
+    const c = value.charCodeAt(i);
+    if (c < DIGIT_0 || c > DIGIT_9) return null;
+  }
+  return negative ? -1 : 1;
+}
+
+const MINUS = 45;
+const DIGIT_0 = 48;
+const DIGIT_1 = 49;
+const DIGIT_9 = 57;
 
 /** commons-validator's IntegerValidator: the value must fit a Java int. */
 function fitsInt(value: string): boolean {
@@ -174,13 +195,15 @@ export function valueTypeError(value: string | null, valueType: string, hasOptio
     case 'PERCENTAGE':
       return isNumeric(value) && Number(value) >= 0 && Number(value) <= 100 ? null : 'value_not_percentage';
     case 'INTEGER':
-      return INTEGER.test(value) && fitsInt(value) ? null : 'value_not_integer';
+      return integerSign(value) !== null && fitsInt(value) ? null : 'value_not_integer';
     case 'INTEGER_POSITIVE':
-      return POSITIVE_INTEGER.test(value) && fitsInt(value) ? null : 'value_not_positive_integer';
+      return integerSign(value) === 1 && fitsInt(value) ? null : 'value_not_positive_integer';
     case 'INTEGER_NEGATIVE':
-      return NEGATIVE_INTEGER.test(value) && fitsInt(value) ? null : 'value_not_negative_integer';
-    case 'INTEGER_ZERO_OR_POSITIVE':
-      return ZERO_OR_POSITIVE_INTEGER.test(value) && fitsInt(value) ? null : 'value_not_zero_or_positive_integer';
+      return integerSign(value) === -1 && fitsInt(value) ? null : 'value_not_negative_integer';
+    case 'INTEGER_ZERO_OR_POSITIVE': {
+      const sign = integerSign(value);
+      return (sign === 0 || sign === 1) && fitsInt(value) ? null : 'value_not_zero_or_positive_integer';
+    }
     case 'PHONE_NUMBER':
       return PHONE_NUMBER.test(value) ? null : 'value_not_phone_number';
     case 'EMAIL':
