@@ -3,7 +3,7 @@ import type { DataValueRecord } from '../../datavalues/types';
 import { FormatError, at } from '../format-error';
 import { POSITIONAL, layoutFromHeader, type ColumnLayout, type ColumnMode, type CsvField } from './csv-columns';
 import { CsvTokenizer, csvText } from './csv-rows';
-import { parseJavaBoolean } from './record';
+import { ValueRecord, parseJavaBoolean } from './record';
 
 export interface CsvLayout {
   columnMode: ColumnMode;
@@ -148,7 +148,7 @@ class RecordMaker {
     const count = cells.length - from;
     if (count < this.layout.minCells) throw tooFewColumns(count, line, this.layout, this.fileName);
     const at = this.at;
-    return new CsvRecord(
+    return new ValueRecord(
       index,
       line,
       this.cell(cells, from, at.dataElement),
@@ -195,28 +195,3 @@ function tooFewColumns(count: number, line: number, layout: ColumnLayout, fileNa
 }
 
 const NEEDED: readonly CsvField[] = ['dataElement', 'period', 'orgUnit', 'value'];
-
-/**
- * A record made by a constructor, not an object literal: V8 watches a literal's allocation site, and when a young
- * collection happens to find most of a batch's records still alive (they are, until the batch is checked), it
- * starts making every later record in the old generation. A million records and their cells then go through full
- * collections, which made many benchmark runs 40% slower. Constructed objects are not tracked that way.
- */
-class CsvRecord implements DataValueRecord {
-  constructor(
-    public index: number,
-    public line: number,
-    public dataElement: string | null,
-    public period: string | null,
-    public orgUnit: string | null,
-    public categoryOptionCombo: string | null,
-    public attributeOptionCombo: string | null,
-    public value: string | null,
-    public storedBy: string | null,
-    public created: string | null,
-    public lastUpdated: string | null,
-    public comment: string | null,
-    public followup: boolean | null,
-    public deleted: boolean | null,
-  ) {}
-}

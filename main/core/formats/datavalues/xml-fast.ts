@@ -452,22 +452,7 @@ export class FastDxfValues {
    * even steps, values after them), or with `values` given, names from `list` and values from `values`.
    */
   private record(list: readonly (string | undefined)[], values: readonly string[] | null, count: number, offset: number, line: number): DataValueRecord {
-    const record: DataValueRecord = {
-      index: this.index++,
-      line,
-      dataElement: null,
-      period: null,
-      orgUnit: null,
-      categoryOptionCombo: null,
-      attributeOptionCombo: null,
-      value: null,
-      storedBy: null,
-      created: null,
-      lastUpdated: null,
-      comment: null,
-      followup: null,
-      deleted: null,
-    };
+    const record = blankRecord(this.index++, line);
     let followup: string | undefined;
     let followUp: string | undefined;
     for (let i = 0; i < count; i++) {
