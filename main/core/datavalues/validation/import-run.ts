@@ -64,7 +64,7 @@ export interface PeriodEntry {
 }
 
 const IDENTIFIER_CACHE_LIMIT = 200_000;
-/** The longest period of any DHIS2 period type (a leap year, or a financial year with a leap day). */
+/** The longest period of a type with open future periods (a leap year, or a financial year with a leap day). */
 const MAX_PERIOD_DAYS = 366;
 const NO_DATA_SETS: readonly DataSetInfo[] = [];
 const NO_ENTRY: IdEntry<never> = { uid: null, ambiguity: null, object: null, ordinal: 0 };
@@ -354,8 +354,9 @@ export class ImportRun {
 
   /**
    * Whether a period ends too long ago to be after any data set's latest open future period, so that E7641 needs no
-   * calendar work. That period is the one before today's (or later, with open future periods), and no period type is
-   * longer than 366 days, so it ends at most 366 days before today. Historical files (a backlog, a migration) then
+   * calendar work. That period is the one before today's (or later, with open future periods), and no period type that
+   * has one is longer than 366 days (TwoYearly has none: E7641 never applies to it), so it ends at most 366 days before
+   * today (period-calendar.test.ts checks every type around leap days). Historical files (a backlog, a migration) then
    * skip the calendar library, whose first computation of a period list costs more than a thousand values' checks.
    */
   endsBeforeAnyOpenFuturePeriod(period: Period, info: DataSetInfo): boolean {
