@@ -117,7 +117,7 @@ export class FileStore {
       // Large files are flushed to disk as they are copied, so that the fsync at the end has little left to wait for.
       let flushed: Promise<void> = Promise.resolve();
       let unflushed = 0;
-      let reading = input.read(bufferFor(0), 0, COPY_CHUNK, null);
+      let reading = heardLater(input.read(bufferFor(0), 0, COPY_CHUNK, null));
       try {
         for (let i = 0; ; i++) {
           const { bytesRead, buffer } = await reading;
@@ -125,16 +125,16 @@ export class FileStore {
           size += bytesRead;
           if (size > this.maxBytes) throw this.tooLarge(name);
           // Three buffers: one being read, one hashed, one written; the write two chunks back is done before its buffer is read into again.
-          reading = input.read(bufferFor(i + 1), 0, COPY_CHUNK, null);
+          reading = heardLater(input.read(bufferFor(i + 1), 0, COPY_CHUNK, null));
           const bytes = buffer.subarray(0, bytesRead);
           hash.update(bytes);
           await written;
-          written = writeAll(output, bytes);
+          written = heardLater(writeAll(output, bytes));
           unflushed += bytesRead;
           if (unflushed >= FLUSH_EVERY) {
             unflushed = 0;
             const chunkWritten = written;
-            flushed = flushed.then(() => chunkWritten).then(() => output.datasync());
+            flushed = heardLater(flushed.then(() => chunkWritten).then(() => output.datasync()));
           }
           if (tap && !tap.destroyed) await feed(tap, bytes);
         }
@@ -239,6 +239,15 @@ async function feed(tap: PassThrough, bytes: Buffer): Promise<void> {
       tap.on('close', done);
     });
   }
+}
+
+/**
+ * A promise the copy awaits later, after other awaits: until then its failure must not count as unhandled (Node would
+ * end the process on it). It is still heard, with its error, where it is awaited.
+ */
+function heardLater<T>(promise: Promise<T>): Promise<T> {
+  promise.catch(() => undefined);
+  return promise;
 }
 
 async function writeAll(output: FileHandle, bytes: Buffer): Promise<void> {
