@@ -6,7 +6,7 @@
  * key. The hash and the size of each group are worked out as keys are written, in the reading loop that is
  * already fast, so the end is one pass to group and one through a small table: run once on a cold
  * process, a loop over a million keys costs its own compilation, and each loop saved at the end saves that too.
- * A million keys take about 37 MB, and 8 MB more at the end. They are kept in pages of 64K
+ * A million keys take about 37 MB, and 8 MB more at the end (12 when keys repeat). They are kept in pages of 64K
  * entries, so that growing never copies them nor holds half as much again in reserve.
  */
 export class ValueKeyLog {
