@@ -77,7 +77,7 @@ export class FileStore {
    */
   async putFromPathReading<T>(path: string, name: string, consume: (content: Readable) => Promise<T>): Promise<{ ref: FileRef; result: T }> {
     // Pieces go through one by one (a byte stream's reader would get everything buffered glued together: megabytes of text at once).
-    // The copy may run up to 8 MB ahead of the reader, so that its fsync is mostly done by the time the reader reaches the end.
+    // The copy may run up to 8 MB ahead of the reader, so that a slow disk seldom holds the reader up.
     const content = new PassThrough({ objectMode: true, highWaterMark: (8 * COPY_CHUNK) / TAP_PIECE });
     // The reader hears a failed copy through its reads; an error nobody listens to must not take the process down.
     content.on('error', () => undefined);
