@@ -112,6 +112,7 @@ export async function bundleBench(count: number): Promise<void> {
           const opened = await openDataFile(core.files.pathOf(file.sha256), file.name, params);
           return (await checkDataFile(opened, params, index, file.name)).validation;
         },
+        indexFor: () => index,
         facilityOrgUnits: () => [],
       });
       const drive2 = join(work, 'usb2');

@@ -125,6 +125,7 @@ export function createCore(options: CoreOptions): Core {
     appName: 'DHIS2 Import/Export (offline)',
     appVersion: options.appVersion,
     validate: (job) => validateForBundle(job, metadata, files),
+    indexFor: (serverId) => metadata.indexFor(serverId ?? undefined),
     facilityOrgUnits: (list) => facilityOrgUnits(list, metadata),
     onError: (error, context) => log.error(`Unexpected error in ${context}`, error),
   });

@@ -5,7 +5,7 @@ import { parse, UsageError } from '../args';
 import { printJson, type Output } from '../output';
 import { DATA_IMPORT_OPTIONS, DATA_IMPORT_OPTIONS_HELP, paramsFromFlags } from './data-options';
 import { importMetadataCommand } from './import-metadata';
-import { storeAndCheckDataFile, type StoredDataFile } from '../../core/datavalues/store-and-check';
+import { checkSummary, storeAndCheckDataFile, type StoredDataFile } from '../../core/datavalues/store-and-check';
 
 export const IMPORT_HELP = `dhis2-ie import data FILE [options] [--json]
     Keeps a copy of FILE, checks it offline when there is metadata (one line of the prediction;
@@ -52,14 +52,6 @@ export async function importCommand(argv: string[], output: Output): Promise<num
 /** One line on what the offline check predicts; `dhis2-ie validate FILE` lists the conflicts. */
 function checkLine(stored: StoredDataFile): string | null {
   if (stored.problem) return `  note: ${stored.problem.message}`;
-  const validation = stored.validation;
-  if (!validation) return null;
-  const c = validation.summary.importCount;
-  const conflicts = validation.summary.conflicts.length;
-  return (
-    `  Offline check (${validation.metadataLabel}): ${validation.checked.toLocaleString('en')} values; predicted ${validation.summary.status}, ` +
-    `${c.imported} imported, ${c.updated} updated, ${c.ignored} ignored, ${c.deleted} deleted` +
-    (conflicts ? `; ${conflicts} conflict${conflicts === 1 ? '' : 's'} (\`dhis2-ie validate ${JSON.stringify(stored.ref.name)}\` lists them)` : '') +
-    (stored.abort ? `. ${stored.abort.message}` : '')
-  );
+  const summary = checkSummary(stored, `\`dhis2-ie validate ${JSON.stringify(stored.ref.name)}\` lists them`);
+  return summary && `  ${summary}`;
 }

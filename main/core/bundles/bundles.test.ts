@@ -305,6 +305,44 @@ describe('USB bundles', () => {
     expect(receipt.jobs[0]).toMatchObject({ jobId: a.id, duplicate: true, status: 'waiting' });
   });
 
+  it('checks loose files offline as they are loaded, and does not queue one that cannot be read to its end', async () => {
+    const header = 'dataelement,period,orgunit,categoryoptioncombo,attributeoptioncombo,value\n';
+    writeFileSync(join(usb, 'good.csv'), `${header}f7n9E0hX8qk,202301,DiszpKrYNg8,,,5\nnotAnElemnt,202301,DiszpKrYNg8,,,6\n`);
+    writeFileSync(join(usb, 'broken.csv'), `${header}f7n9E0hX8qk,202301,DiszpKrYNg8,,,5\nf7n9E0hX8qk,202302,DiszpKrYNg8,,,"7\n`);
+
+    // Without offline metadata the district still queues the readable file, and says it was not checked.
+    const unchecked = await district.bundles.load(usb, [(await district.bundles.scan(usb)).items.find((i) => i.fileName === 'good.csv')!.key]);
+    expect(unchecked.loaded[0]!.message).toBe('Queued as a data import with the default options. Not checked offline: there is no offline metadata here yet.');
+    district.runner.cancel(unchecked.loaded[0]!.jobIds[0]!);
+
+    const seed = join(dir.path, 'district-metadata.json');
+    writeFileSync(seed, JSON.stringify(integrationSeed()));
+    await district.metadata.loadPath(seed, 'district-metadata.json', null);
+    writeFileSync(
+      join(usb, 'good.csv'),
+      `${header}f7n9E0hX8qk,202301,DiszpKrYNg8,,,5\nnotAnElemnt,202301,DiszpKrYNg8,,,6\nIx2HsbDMLea,202301,DiszpKrYNg8,,,8\n`,
+    );
+    const report = await district.bundles.load(usb);
+
+    expect(report.loaded.map((l) => l.fileName)).toEqual(['good.csv']);
+    const loaded = report.loaded[0]!;
+    expect(loaded.message).toMatch(
+      /^Queued as a data import with the default options\. Offline check \(metadata as of .+\): 3 values; predicted WARNING, 2 imported, 0 updated, 1 ignored, 0 deleted; 1 conflict\.$/,
+    );
+    const log = district.jobLog.list(loaded.jobIds[0]!).map((entry) => entry.message);
+    expect(log.some((line) => line.startsWith('Loaded from USB: loose file good.csv in ') && line.includes('1 conflict'))).toBe(true);
+
+    expect(report.rejected).toEqual([
+      expect.objectContaining({
+        fileName: 'broken.csv',
+        jobIds: [],
+        code: 'CSV_QUOTES',
+        message: expect.stringMatching(/^Not queued: .*broken\.csv.* line 3/),
+      }),
+    ]);
+    expect(district.jobs.list({ limit: 100, offset: 0 }).jobs.filter((job) => job.state !== 'cancelled')).toHaveLength(1);
+  });
+
   it('notes bundles from the same laptop that have not arrived yet', async () => {
     queue(fileA);
     await facility.bundles.create({ folder: join(dir.path) });
@@ -457,6 +495,7 @@ function bundleDeps(core: Core): ConstructorParameters<typeof BundleService>[0] 
     appName: 'test',
     appVersion: 'test',
     validate: async () => null,
+    indexFor: () => null,
     facilityOrgUnits: () => [],
   };
 }

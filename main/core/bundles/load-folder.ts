@@ -15,6 +15,8 @@ import { readMagic } from '../formats/open-input';
 import { sniffCompression } from '../formats/sniff';
 import { openDataFile } from '../datavalues/open-data-file';
 import { previewRows } from '../datavalues/inspect';
+import { checkSummary, storeAndCheckDataFile } from '../datavalues/store-and-check';
+import type { MetadataIndex } from '../metadata/index';
 import { nowIso } from '../time';
 import type { InBundleRow } from './bundles-repo';
 import type { Manifest, ManifestJob, ServerRef } from './format';
@@ -28,6 +30,8 @@ export interface LoadDeps extends ReceiptDeps {
   appVersion: string;
   /** The server profile here with the same address as the facility's, if any (else the default server is used). */
   serverIdFor(ref: ServerRef | null): string | null;
+  /** The offline metadata of a server profile (null: the default one), if there is any. */
+  indexFor(serverId: string | null): MetadataIndex | null;
 }
 
 /** Folders a drive keeps for the system, never the user's files. */
@@ -360,8 +364,8 @@ export async function loadFolder(deps: LoadDeps, folder: string, keys: readonly 
         const jobIds = await loadBundle(deps, folder, item);
         report.loaded.push(entry(item, jobIds, `${jobIds.length} job(s) queued from ${item.bundle?.source.deviceName ?? 'the bundle'}.`));
       } else {
-        const jobId = await loadLooseFile(deps, folder, item);
-        report.loaded.push(entry(item, [jobId], 'Queued as a data import.'));
+        const loose = await loadLooseFile(deps, folder, item);
+        report.loaded.push(entry(item, [loose.jobId], loose.message));
       }
     } catch (error) {
       if (!(error instanceof AppError)) throw error;
@@ -456,15 +460,25 @@ async function loadBundle(deps: LoadDeps, folder: string, item: ScanItem): Promi
   return queued;
 }
 
-async function loadLooseFile(deps: LoadDeps, folder: string, item: ScanItem): Promise<string> {
+/**
+ * A loose data file becomes a data import with the default options, checked offline as it is stored (as
+ * `dhis2-ie import data` does), so the district sees what DHIS2 would say before anything is sent. A file that
+ * cannot be read to its end is not queued: the message names the line to fix.
+ */
+async function loadLooseFile(deps: LoadDeps, folder: string, item: ScanItem): Promise<{ jobId: string; message: string }> {
   const path = join(folder, item.relativePath);
-  const ref = await deps.files.putFromPath(path, item.fileName);
+  const stored = await storeAndCheckDataFile(deps.files, path, item.fileName, ImportDataParams.parse({}), deps.indexFor(null));
+  if (stored.problem) throw new AppError(stored.problem.code, `Not queued: ${stored.problem.message}`);
+  const ref = stored.ref;
+  const checked = checkSummary(stored) ?? 'Not checked offline: there is no offline metadata here yet';
   return deps.db.transaction(() => {
     const existing = deps.repo.looseFile(ref.sha256)?.job_id ?? deps.repo.importJobWithFile(ref.sha256);
     if (existing) throw new AppError('ALREADY_LOADED', 'This file is already in an import job here; it is not queued again.');
     const job = deps.runner.create({ type: 'import-data', params: {}, files: [ref], serverId: null });
     deps.repo.addLooseFile(ref.sha256, ref.name, folder, job.id, nowIso());
-    return job.id;
+    const logged = deps.log.add(job.id, 'info', `Loaded from USB: loose file ${item.relativePath} in ${folder}, with the default import options. ${checked}.`);
+    deps.bus.emit('job.log', logged);
+    return { jobId: job.id, message: `Queued as a data import with the default options. ${checked}.` };
   })();
 }
 

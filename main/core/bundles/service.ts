@@ -7,6 +7,7 @@ import type { JobsRepo } from '../db/jobs-repo';
 import type { JobLogRepo } from '../db/job-log-repo';
 import type { SettingsRepo } from '../db/settings-repo';
 import type { FileStore } from '../files/file-store';
+import type { MetadataIndex } from '../metadata/index';
 import type { JobRegistry } from '../jobs/registry';
 import type { JobRunner } from '../jobs/runner';
 import type { ServerService } from '../servers/server-service';
@@ -32,6 +33,8 @@ export interface BundleServiceDeps {
   appName: string;
   appVersion: string;
   validate(job: Job): Promise<OfflineValidation | null>;
+  /** The offline metadata of a server profile (null: the default one), for checking loose files as they are loaded. */
+  indexFor(serverId: string | null): MetadataIndex | null;
   facilityOrgUnits(jobs: readonly Job[]): OrgUnitRef[];
   onError?: (error: unknown, context: string) => void;
   openOutput?: (path: string) => Writable;
@@ -55,6 +58,7 @@ export class BundleService {
       registry: deps.registry,
       appVersion: deps.appVersion,
       serverIdFor: (ref) => this.serverIdFor(ref),
+      indexFor: (serverId) => deps.indexFor(serverId),
     };
     this.writeDeps = {
       ...base,

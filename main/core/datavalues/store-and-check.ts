@@ -46,6 +46,23 @@ export async function storeAndCheckDataFile(
   return { ref, ...(await checkStored(files.pathOf(ref.sha256), ref.name, params, index)), onePass: false };
 }
 
+/**
+ * What the offline check of a stored file predicts, in one sentence (no final stop); null when it was not checked.
+ * `conflictsHint` goes after the number of conflicts, to say where they are listed.
+ */
+export function checkSummary(stored: Pick<StoredDataFile, 'validation' | 'abort'>, conflictsHint?: string): string | null {
+  const validation = stored.validation;
+  if (!validation) return null;
+  const c = validation.summary.importCount;
+  const conflicts = validation.summary.conflicts.length;
+  return (
+    `Offline check (${validation.metadataLabel}): ${validation.checked.toLocaleString('en')} values; predicted ${validation.summary.status}, ` +
+    `${c.imported} imported, ${c.updated} updated, ${c.ignored} ignored, ${c.deleted} deleted` +
+    (conflicts ? `; ${conflicts} conflict${conflicts === 1 ? '' : 's'}${conflictsHint ? ` (${conflictsHint})` : ''}` : '') +
+    (stored.abort ? `. ${stored.abort.message}` : '')
+  );
+}
+
 /** The check of the bytes as they come, or null when this file has to be read from its stored copy instead. */
 async function checkWhileStored(content: Readable, fileName: string, params: ImportDataParams, index: MetadataIndex): Promise<Checked | null> {
   const pieces = content[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
