@@ -154,8 +154,8 @@ export function createCore(options: CoreOptions): Core {
       files.collectGarbage(7 * 24 * 3600 * 1000);
     },
     async close() {
-      connectivity.stop();
-      await jobRunner.stop();
+      // Server checks and running jobs still read and write the database: both are over before it closes.
+      await Promise.all([connectivity.stop(), jobRunner.stop()]);
       db.close();
     },
   };

@@ -17,6 +17,10 @@ export class ConnectivityMonitor implements ConnectivityView {
   private readonly inFlight = new Map<string, Promise<Connectivity>>();
   private timer: NodeJS.Timeout | null = null;
   private stopped = true;
+  /** Set by stop() (not merely never started): the database may be closed by the time a check ends. */
+  private halted = false;
+  /** Cuts the checks under way short when the monitor stops: closing the app must not wait for a silent server. */
+  private cancel = new AbortController();
 
   constructor(
     private readonly servers: ServerService,
@@ -32,12 +36,18 @@ export class ConnectivityMonitor implements ConnectivityView {
   start(): void {
     if (!this.stopped) return;
     this.stopped = false;
+    this.halted = false;
+    this.cancel = new AbortController();
     void this.loop();
   }
 
-  stop(): void {
+  /** Resolves once no check is under way: a check finishing later would read a database that is closed by then. */
+  async stop(): Promise<void> {
     this.stopped = true;
+    this.halted = true;
     if (this.timer) clearTimeout(this.timer);
+    this.cancel.abort();
+    await Promise.allSettled([...this.inFlight.values()]);
   }
 
   /** After the interval setting changes: check now and continue on the new rhythm. */
@@ -54,7 +64,7 @@ export class ConnectivityMonitor implements ConnectivityView {
   reportUnreachable(serverId: string): void {
     this.update({ serverId, online: false, checkedAt: nowIso(), error: 'A request from a job did not get through.' });
     // Check again soon rather than waiting for the next interval: the drop may have been brief.
-    setTimeout(() => void this.check(serverId), 2000).unref?.();
+    setTimeout(() => void (this.halted || this.check(serverId)), 2000).unref?.();
   }
 
   status(): Connectivity[] {
@@ -65,6 +75,8 @@ export class ConnectivityMonitor implements ConnectivityView {
 
   async checkAll(): Promise<Connectivity[]> {
     await Promise.all(this.servers.list().map((s) => this.check(s.id)));
+    // Stopped while the checks ran: the database may be closed now, so the list is not read again.
+    if (this.halted) return [...this.states.values()];
     return this.status();
   }
 
@@ -80,7 +92,7 @@ export class ConnectivityMonitor implements ConnectivityView {
     let result: Connectivity;
     try {
       const client = await this.servers.clientFor(serverId);
-      await client.ping(undefined, this.settings().pingTimeoutMs);
+      await client.ping(this.cancel.signal, this.settings().pingTimeoutMs);
       result = { serverId, online: true, checkedAt: nowIso(), error: null };
     } catch (error) {
       let failure: Dhis2Error | null = null;
