@@ -1,10 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { openDatabase, type Db } from '../db/database';
 import { FileStore, safeName } from './file-store';
+import { FOREIGN_ABANDONED_AFTER_MS } from './temp-files';
 import { tempDir } from '../test/helpers';
 
 describe('FileStore', () => {
@@ -86,7 +87,11 @@ describe('FileStore', () => {
 
   it('clears temp files left by a crash when it opens', () => {
     new FileStore(dir.path, db);
-    writeFileSync(join(dir.path, 'files', 'tmp', 'leftover'), 'half an upload');
+    const leftover = join(dir.path, 'files', 'tmp', 'leftover');
+    writeFileSync(leftover, 'half an upload');
+    // Only a temp file idle for long is taken as left by a crash (another process may be writing a fresh one).
+    const longAgo = new Date(Date.now() - 2 * FOREIGN_ABANDONED_AFTER_MS);
+    utimesSync(leftover, longAgo, longAgo);
     new FileStore(dir.path, db);
     expect(readdirSync(join(dir.path, 'files', 'tmp'))).toEqual([]);
   });

@@ -1,5 +1,5 @@
-import { createHash, randomUUID } from 'node:crypto';
-import { createReadStream, createWriteStream, existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, openSync, fsyncSync, closeSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { createReadStream, createWriteStream, existsSync, mkdirSync, renameSync, rmSync, statSync, openSync, fsyncSync, closeSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PassThrough, Transform, type Readable } from 'node:stream';
@@ -8,6 +8,7 @@ import type { Db } from '../db/database';
 import type { FileRef } from '../../../shared/jobs';
 import { AppError } from '../errors';
 import { nowIso } from '../time';
+import { claimTempPath, sweepAbandonedTemp } from './temp-files';
 
 /** Large enough for a national yearly data export; anything bigger is almost surely a mistake. */
 export const DEFAULT_MAX_FILE_BYTES = 2 * 1024 ** 3;
@@ -29,12 +30,13 @@ export class FileStore {
     this.root = join(dataDir, 'files');
     this.tmp = join(this.root, 'tmp');
     mkdirSync(this.tmp, { recursive: true });
-    // Temp files are uploads that never finished; no record points at them.
-    for (const name of readdirSync(this.tmp)) rmSync(join(this.tmp, name), { force: true });
+    // Temp files are uploads that never finished (no record points at them), or copies other processes are making right now.
+    sweepAbandonedTemp(this.tmp);
   }
 
   async put(source: Readable, name: string): Promise<FileRef> {
-    const tmpPath = join(this.tmp, randomUUID());
+    const temp = claimTempPath(this.tmp);
+    const tmpPath = temp.path;
     const hash = createHash('sha256');
     let size = 0;
     const maxBytes = this.maxBytes;
@@ -57,6 +59,8 @@ export class FileStore {
     } catch (error) {
       rmSync(tmpPath, { force: true });
       throw error;
+    } finally {
+      temp.done();
     }
   }
 
@@ -103,10 +107,11 @@ export class FileStore {
   }
 
   private async copyIn(path: string, name: string, tap: PassThrough | null): Promise<{ ref: FileRef }> {
-    const tmpPath = join(this.tmp, randomUUID());
     const hash = createHash('sha256');
     let size = 0;
     const input = await open(path, 'r');
+    const temp = claimTempPath(this.tmp);
+    const tmpPath = temp.path;
     try {
       const output = await open(tmpPath, 'wx', 0o600);
       // While a reader is fed, every chunk gets a buffer of its own (the reader may still hold it when the next one is
@@ -153,6 +158,7 @@ export class FileStore {
       rmSync(tmpPath, { force: true });
       throw error;
     } finally {
+      temp.done();
       await input.close();
     }
   }
