@@ -105,3 +105,38 @@ export const DataFileInspection = z.object({
   error: z.object({ code: z.string(), message: z.string(), line: z.number().int().nullable(), field: z.string().nullable() }).nullable(),
 });
 export type DataFileInspection = z.infer<typeof DataFileInspection>;
+
+/**
+ * Why a part of a data import went to the server a second time. `interrupted`: the app or the
+ * connection stopped while it was on its way; `answer-lost`: the server's answer was cut off;
+ * `task-lost`: the server forgot its import job (a restart); `server-stopped`: the server's import of
+ * it ended partway (status ERROR, or its job failed without a summary).
+ */
+export const ResendReason = z.enum(['interrupted', 'answer-lost', 'task-lost', 'server-stopped']);
+export type ResendReason = z.infer<typeof ResendReason>;
+
+/** A part confirmed after being sent more than once: its `ignored` count includes values the earlier send stored. */
+export const ResentPart = z.object({
+  part: z.number().int().positive(),
+  /** 1-based positions of its first and last value among the file's values. */
+  firstValue: z.number().int().positive(),
+  lastValue: z.number().int().positive(),
+  reason: ResendReason,
+  /** Values the server counted as ignored in the confirmed send of this part. */
+  ignored: z.number().int().nonnegative(),
+});
+export type ResentPart = z.infer<typeof ResentPart>;
+
+const REASON_TEXT: Record<ResendReason, string> = {
+  interrupted: 'the app or the connection stopped while it was being sent',
+  'answer-lost': "the server's answer was cut off",
+  'task-lost': 'the server forgot its import job (it restarted)',
+  'server-stopped': 'the server stopped its import partway',
+};
+
+/** One sentence on a part sent twice, true whatever the first send stored. */
+export function describeResent(part: ResentPart): string {
+  const head = `Part ${part.part} (values ${part.firstValue.toLocaleString('en')}–${part.lastValue.toLocaleString('en')}) was sent again because ${REASON_TEXT[part.reason]}`;
+  if (part.ignored === 0) return `${head}; none of its values were counted as ignored.`;
+  return `${head}; ${part.ignored.toLocaleString('en')} of its values were counted as ignored, which includes any the first send had already stored (DHIS2 counts an unchanged value as ignored).`;
+}

@@ -1,23 +1,62 @@
-import type { ImportSummary } from '../../../shared/import-summary';
+import type { ImportCount, ImportSummary } from '../../../shared/import-summary';
+import { describeResent, type ResendReason, type ResentPart } from '../../../shared/data-import';
 import type { JobProgress, LogLevel } from '../../../shared/jobs';
 import type { Dhis2Client } from '../dhis2/client';
+import { Dhis2Error } from '../dhis2/errors';
 import { parseImportSummary, postDataValueSet } from '../dhis2/data-value-sets';
-import { TaskLostError, waitForTask, type PollOptions } from '../dhis2/tasks';
+import { TaskFailedError, TaskLostError, waitForTask, type PollOptions } from '../dhis2/tasks';
+import { JobFailure } from '../jobs/plugin';
 import { mergeSummaries } from './merge-summaries';
 import type { DataValueRecord } from './types';
-import { nowIso } from '../time';
+import { nowIso, sleep } from '../time';
 
-export type ChunkRecord =
-  /** Written before the POST: on resume we cannot know whether the server got it, so it is sent again. */
-  | { state: 'sending'; attempt: number; startedAt: string }
-  /** The server accepted it as an async job; on resume we follow that job instead of resending. */
-  | { state: 'submitted'; attempt: number; jobType: string; jobId: string }
-  | { state: 'confirmed'; offset: number; count: number; summary: ImportSummary; resent: boolean };
+/** A part the server confirmed: its summary is final and it is never sent again. */
+export interface ConfirmedPart {
+  offset: number;
+  count: number;
+  summary: ImportSummary;
+}
+
+/**
+ * The one part on its way (parts go one after another). `sending`: written before the POST, so
+ * after a kill we cannot know whether the server got it. `submitted`: the server took it as an async
+ * job; on resume we follow that job instead of resending. `stopped`: the server's import of it
+ * ended partway; it must be sent again.
+ */
+export type PendingPart = { offset: number; count: number; attempt: number } & (
+  | { state: 'sending'; startedAt: string; failure?: ResendReason }
+  | { state: 'submitted'; jobType: string; jobId: string }
+  | { state: 'stopped'; message: string }
+);
+
+/** Values the server may already hold from an earlier send whose outcome is unknown or partial. */
+export interface MaybeStored {
+  offset: number;
+  count: number;
+  reason: ResendReason;
+}
 
 export interface FlushCheckpoint {
+  version: 2;
+  /** Values per part from here on: starts at the job's chunk size, halved by each 413. */
+  partSize: number;
+  confirmed: ConfirmedPart[];
+  pending: PendingPart | null;
+  maybeStored: MaybeStored[];
+  /** Parts confirmed after a resend, in order. */
+  resent: ResentPart[];
+}
+
+/** What version 1 saved: a fixed chunk size and a record per chunk number. */
+interface FlushCheckpointV1 {
   version: 1;
   chunkSize: number;
-  chunks: Record<number, ChunkRecord>;
+  chunks: Record<
+    number,
+    | { state: 'sending'; attempt: number; startedAt: string }
+    | { state: 'submitted'; attempt: number; jobType: string; jobId: string }
+    | { state: 'confirmed'; offset: number; count: number; summary: ImportSummary; resent: boolean }
+  >;
 }
 
 export interface FlushOptions {
@@ -26,100 +65,274 @@ export interface FlushOptions {
   records: () => AsyncIterable<DataValueRecord>;
   /** Query parameters: importStrategy, dryRun, skipExistingCheck, preheatCache, skipAudit, id schemes, dataSet... */
   params: Record<string, string | boolean | number>;
-  /** Set-level fields sent with every chunk. */
+  /** Set-level fields sent with every part. */
   set?: { dataSet?: string | null; completeDate?: string | null };
   chunkSize: number;
   totalValues: number | null;
-  checkpoint: FlushCheckpoint | null;
+  checkpoint: FlushCheckpoint | FlushCheckpointV1 | null;
   saveCheckpoint(checkpoint: FlushCheckpoint, progress: JobProgress, logMessage?: string): void;
   log(level: LogLevel, message: string): void;
   signal: AbortSignal;
   poll?: Omit<PollOptions, 'signal' | 'onNotification'>;
+  /** Pauses between immediate resends of a part the server stopped; tests shorten them. */
+  stopPausesMs?: readonly number[];
 }
 
 export interface FlushResult {
   summary: ImportSummary;
-  chunks: number;
-  resentChunks: number;
+  parts: number;
+  resent: ResentPart[];
 }
 
+/** DataValueSetImportValidator's data set checks: DHIS2 refuses the whole request before reading a value. */
+const REFUSAL_CODES = new Set(['E7600', 'E7601', 'E7603', 'E7604']);
+/** How often one run sends a part again right away after the server stopped its import. */
+const STOP_PAUSES_MS = [1_000, 5_000];
+
 /**
- * Sends values to /api/dataValueSets in chunks, one async server job each, recording every
- * chunk's state in the job checkpoint. A confirmed chunk is never sent again; an unconfirmed one
- * is followed (if the server gave it a job id) or resent, which is safe because re-sending the
- * same values under CREATE_AND_UPDATE changes nothing on the server.
+ * Sends values to /api/dataValueSets in parts, one async server job each, recording every part in the
+ * job checkpoint. The job is only done when every part has a summary from the server that is not an
+ * ERROR. A confirmed part is never sent again; an unconfirmed one is followed (when the server gave it
+ * a job id) or sent again, which leaves the server's data as one send would: a value already stored
+ * with the same content is counted as ignored and changed by nothing (DHIS2 2.41, all strategies).
  */
 export async function flushDataValues(options: FlushOptions): Promise<FlushResult> {
-  const checkpoint: FlushCheckpoint =
-    options.checkpoint && options.checkpoint.chunkSize === options.chunkSize ? options.checkpoint : { version: 1, chunkSize: options.chunkSize, chunks: {} };
+  const checkpoint = upgrade(options.checkpoint, options.chunkSize);
   const total = options.totalValues;
-  let chunkNumber = 0;
-  let sentValues = 0;
-  let resentChunks = 0;
-  let buffer: DataValueRecord[] = [];
+  const stopPauses = options.stopPausesMs ?? STOP_PAUSES_MS;
+  let position = 0;
+  let sentValues = checkpoint.confirmed.reduce((sum, part) => sum + part.count, 0);
+  let partNumber = 0;
 
   const save = (message: string, logMessage?: string) =>
     options.saveCheckpoint(checkpoint, { done: Math.min(sentValues, total ?? sentValues), total, message }, logMessage);
 
-  const handleChunk = async (values: DataValueRecord[]) => {
-    const number = chunkNumber++;
-    const offset = number * options.chunkSize;
-    const record = checkpoint.chunks[number];
-    if (record?.state === 'confirmed') {
-      sentValues = offset + values.length;
-      return;
-    }
-    const attempt = record ? record.attempt + 1 : 1;
-    let summary: ImportSummary | null = null;
-    let resent = false;
+  // A part that was on its way when the last run ended: unless the server gave it a job to follow,
+  // we cannot know what it stored, so its values may come back as ignored.
+  const pending = checkpoint.pending;
+  if (pending?.state === 'sending') {
+    markMaybeStored(checkpoint, pending.offset, pending.count, pending.failure ?? 'interrupted');
+    checkpoint.pending = null;
+  } else if (pending?.state === 'stopped') {
+    markMaybeStored(checkpoint, pending.offset, pending.count, 'server-stopped');
+    checkpoint.pending = null;
+  }
 
-    if (record?.state === 'submitted') {
-      try {
-        summary = await followTask(options, record.jobType, record.jobId);
-      } catch (error) {
-        if (!(error instanceof TaskLostError)) throw error;
-        options.log('warn', `Part ${number + 1}: ${error.message}`);
+  const iterator = options.records()[Symbol.asyncIterator]();
+  let exhausted = false;
+  // Values read but handed back (a part made smaller after a 413); they go out first in the next part.
+  let carry: DataValueRecord[] = [];
+  const take = async (count: number): Promise<DataValueRecord[]> => {
+    const values = carry.splice(0, count);
+    while (values.length < count && !exhausted) {
+      if (options.signal.aborted) throw options.signal.reason;
+      const next = await iterator.next();
+      if (next.done) exhausted = true;
+      else values.push(next.value);
+    }
+    position += values.length;
+    return values;
+  };
+
+  try {
+    for (const part of checkpoint.confirmed) {
+      partNumber++;
+      const skipped = await take(part.count);
+      if (skipped.length !== part.count) throw changedFile(part.offset + skipped.length);
+    }
+    for (;;) {
+      const offset = position;
+      const following = checkpoint.pending?.state === 'submitted' && checkpoint.pending.offset === offset ? checkpoint.pending : null;
+      const taken = await take(following ? following.count : checkpoint.partSize);
+      // A file without values still goes once, so the server's answer to it is the job's result.
+      if (taken.length === 0 && partNumber > 0) break;
+      partNumber++;
+      const { summary, values } = await deliverPart(options, checkpoint, save, { number: partNumber, offset, values: taken, following, stopPauses });
+      if (values.length < taken.length) {
+        carry = [...taken.slice(values.length), ...carry];
+        position -= taken.length - values.length;
       }
+      checkpoint.confirmed.push({ offset, count: values.length, summary });
+      checkpoint.pending = null;
+      const resend = resentFor(checkpoint, partNumber, offset, values.length, summary.importCount);
+      if (resend) checkpoint.resent.push(resend);
+      sentValues = offset + values.length;
+      const c = summary.importCount;
+      save(
+        `${sentValues.toLocaleString('en')} values sent`,
+        `Part ${partNumber} done: ${c.imported} imported, ${c.updated} updated, ${c.ignored} ignored, ${c.deleted} deleted${summary.conflicts.length ? `, ${summary.conflicts.length} conflicts` : ''}.${resend ? ` ${describeResent(resend)}` : ''}`,
+      );
+      if (exhausted && carry.length === 0) break;
+    }
+  } finally {
+    await iterator.return?.();
+  }
+
+  const parts = checkpoint.confirmed.map((part) => ({ offset: part.offset, summary: part.summary }));
+  return { summary: mergeSummaries(parts), parts: checkpoint.confirmed.length, resent: checkpoint.resent };
+}
+
+interface PartToDeliver {
+  number: number;
+  offset: number;
+  values: DataValueRecord[];
+  following: Extract<PendingPart, { state: 'submitted' }> | null;
+  stopPauses: readonly number[];
+}
+
+/** Sends one part (or follows the server job it already has) until the server confirms it. */
+async function deliverPart(
+  options: FlushOptions,
+  checkpoint: FlushCheckpoint,
+  save: (message: string, logMessage?: string) => void,
+  part: PartToDeliver,
+): Promise<{ summary: ImportSummary; values: DataValueRecord[] }> {
+  const { number, offset } = part;
+  let values = part.values;
+  let attempt = part.following?.attempt ?? 0;
+  let stops = 0;
+  let following = part.following;
+
+  for (;;) {
+    let summary: ImportSummary | null = null;
+    if (following) {
+      try {
+        summary = await followTask(options, following.jobType, following.jobId);
+      } catch (error) {
+        if (error instanceof TaskLostError) {
+          options.log('warn', `Part ${number}: ${error.message}`);
+          markMaybeStored(checkpoint, offset, values.length, 'task-lost');
+        } else if (error instanceof TaskFailedError) {
+          summary = null;
+          markMaybeStored(checkpoint, offset, values.length, 'server-stopped');
+          stops++;
+          await afterStop(options, checkpoint, save, number, offset, values, error.message, stops, part.stopPauses);
+        } else throw error;
+      }
+      following = null;
     }
     if (!summary) {
-      resent = record !== undefined;
-      if (resent) resentChunks++;
-      checkpoint.chunks[number] = { state: 'sending', attempt, startedAt: nowIso() };
-      save(`Sending part ${number + 1}`);
+      attempt++;
+      checkpoint.pending = { state: 'sending', offset, count: values.length, attempt, startedAt: nowIso() };
+      save(`Sending part ${number}`);
       const body = JSON.stringify(toPayload(values, options.set));
-      const kickoff = await postDataValueSet(options.client, body, 'json', { ...options.params, async: true }, options.signal);
+      let kickoff;
+      try {
+        kickoff = await postDataValueSet(options.client, body, 'json', { ...options.params, async: true }, options.signal);
+      } catch (error) {
+        if (error instanceof Dhis2Error && error.status === 413) {
+          values = await shrinkAfter413(options, checkpoint, save, number, values);
+          continue;
+        }
+        if (neverReachedServer(error)) {
+          checkpoint.pending = null;
+        } else {
+          checkpoint.pending = { ...checkpoint.pending, failure: error instanceof Dhis2Error && error.code === 'ANSWER_CUT' ? 'answer-lost' : 'interrupted' };
+        }
+        save(`Part ${number} not sent yet`);
+        throw error;
+      }
       if (kickoff.kind === 'summary') {
         summary = kickoff.summary;
       } else {
-        checkpoint.chunks[number] = { state: 'submitted', attempt, jobType: kickoff.jobType, jobId: kickoff.jobId };
+        checkpoint.pending = { state: 'submitted', offset, count: values.length, attempt, jobType: kickoff.jobType, jobId: kickoff.jobId };
         save(
-          `Part ${number + 1} is being imported by the server`,
-          `Part ${number + 1} (values ${offset + 1}-${offset + values.length}) sent; server job ${kickoff.jobId}.`,
+          `Part ${number} is being imported by the server`,
+          `Part ${number} (values ${offset + 1}-${offset + values.length}) sent; server job ${kickoff.jobId}.`,
         );
-        summary = await followTask(options, kickoff.jobType, kickoff.jobId);
+        following = checkpoint.pending;
+        continue;
       }
     }
-    checkpoint.chunks[number] = { state: 'confirmed', offset, count: values.length, summary, resent };
-    sentValues = offset + values.length;
-    const c = summary.importCount;
-    save(
-      `${sentValues.toLocaleString('en')} values sent`,
-      `Part ${number + 1} done: ${c.imported} imported, ${c.updated} updated, ${c.ignored} ignored, ${c.deleted} deleted${summary.conflicts.length ? `, ${summary.conflicts.length} conflicts` : ''}.`,
-    );
-  };
+    if (summary.status !== 'ERROR') return { summary, values };
 
-  for await (const value of options.records()) {
-    if (options.signal.aborted) throw options.signal.reason;
-    buffer.push(value);
-    if (buffer.length === options.chunkSize) {
-      await handleChunk(buffer);
-      buffer = [];
+    const refusal = summary.conflicts.filter((c) => c.errorCode && REFUSAL_CODES.has(c.errorCode));
+    if (refusal.length > 0) {
+      // Nothing of this part was stored: the data set checks run before any value.
+      checkpoint.pending = null;
+      save(`Part ${number} refused by the server`);
+      throw new JobFailure(
+        'fix',
+        'SERVER_REFUSED',
+        `The server refused part ${number} (values ${range(offset, values.length)}) as a whole: ${refusal.map((c) => c.value).join(' ')}${confirmedNote(checkpoint)}`,
+      );
     }
+    markMaybeStored(checkpoint, offset, values.length, 'server-stopped');
+    stops++;
+    const said = summary.description ? `“${summary.description}”` : 'status ERROR';
+    await afterStop(
+      options,
+      checkpoint,
+      save,
+      number,
+      offset,
+      values,
+      `the server stopped its import partway (${said})`,
+      stops,
+      part.stopPauses,
+      summary.importCount,
+    );
   }
-  if (buffer.length > 0 || chunkNumber === 0) await handleChunk(buffer);
+}
 
-  const parts = Object.values(checkpoint.chunks).flatMap((chunk) => (chunk.state === 'confirmed' ? [{ offset: chunk.offset, summary: chunk.summary }] : []));
-  return { summary: mergeSummaries(parts.sort((a, b) => a.offset - b.offset)), chunks: chunkNumber, resentChunks };
+/**
+ * The server's import of a part ended partway: what it stored before stopping stays (DHIS2 writes
+ * values in batches as it goes), the rest is lost. Sending the part again is safe; after a few
+ * stops in a row the job stops and says which values are not confirmed.
+ */
+async function afterStop(
+  options: FlushOptions,
+  checkpoint: FlushCheckpoint,
+  save: (message: string, logMessage?: string) => void,
+  number: number,
+  offset: number,
+  values: readonly DataValueRecord[],
+  what: string,
+  stops: number,
+  pauses: readonly number[],
+  partial?: ImportCount,
+): Promise<void> {
+  const stored = partial && partial.imported + partial.updated + partial.deleted > 0 ? ` It reported ${countText(partial)} before stopping.` : '';
+  const message = what.startsWith('the server') ? what : `the server's import job failed (${what})`;
+  checkpoint.pending = { state: 'stopped', offset, count: values.length, attempt: stops, message };
+  if (stops > pauses.length) {
+    save(`Part ${number} not confirmed`);
+    const lines = lineRange(values);
+    throw new JobFailure(
+      'retry',
+      'SERVER_STOPPED',
+      `Part ${number} (values ${range(offset, values.length)}${lines}) is not confirmed: ${message}, ${stops} times in a row.${stored} Some of its values may be stored, the others are not.${confirmedNote(checkpoint)}`,
+    );
+  }
+  save(`Part ${number} will be sent again`, `Part ${number}: ${message}.${stored} The part is sent again; values it already stored count as ignored.`);
+  options.log('warn', `Part ${number}: ${message}. Sending it again.`);
+  await sleep(pauses[stops - 1] ?? 0, options.signal);
+}
+
+/** A 413 means nobody read the body: make parts smaller and send this one's values again at once. */
+async function shrinkAfter413(
+  options: FlushOptions,
+  checkpoint: FlushCheckpoint,
+  save: (message: string, logMessage?: string) => void,
+  number: number,
+  values: DataValueRecord[],
+): Promise<DataValueRecord[]> {
+  checkpoint.pending = null;
+  if (values.length <= 1) {
+    save(`Part ${number} refused as too large`);
+    throw new JobFailure(
+      'fix',
+      'TOO_LARGE',
+      `The server (or a proxy in front of it) refuses even a single value as too large (HTTP 413). Ask the server's administrator to raise the upload limit (nginx: client_max_body_size).${confirmedNote(checkpoint)}`,
+    );
+  }
+  checkpoint.partSize = Math.max(1, Math.floor(Math.min(checkpoint.partSize, values.length) / 2));
+  save(
+    `Part ${number}: making parts smaller`,
+    `The server refused part ${number} (${values.length.toLocaleString('en')} values) as too large; sending parts of ${checkpoint.partSize.toLocaleString('en')} values from now on.`,
+  );
+  // This part keeps its first `partSize` values; the caller hands the rest to the next part.
+  return values.slice(0, checkpoint.partSize);
 }
 
 async function followTask(options: FlushOptions, jobType: string, jobId: string): Promise<ImportSummary> {
@@ -131,6 +344,77 @@ async function followTask(options: FlushOptions, jobType: string, jobId: string)
     },
   });
   return parseImportSummary(raw);
+}
+
+/** Errors that prove the request never reached DHIS2, so nothing of it can be stored. */
+function neverReachedServer(error: unknown): boolean {
+  if (!(error instanceof Dhis2Error)) return false;
+  if (error.neverSent) return true;
+  return error.status !== null && [302, 400, 401, 403, 404, 413].includes(error.status);
+}
+
+function markMaybeStored(checkpoint: FlushCheckpoint, offset: number, count: number, reason: ResendReason): void {
+  if (checkpoint.maybeStored.some((m) => m.offset === offset && m.count === count && m.reason === reason)) return;
+  checkpoint.maybeStored.push({ offset, count, reason });
+}
+
+/** A confirmed part that overlaps values sent before with an unknown or partial outcome. */
+function resentFor(checkpoint: FlushCheckpoint, part: number, offset: number, count: number, counts: ImportCount): ResentPart | null {
+  const overlapping = checkpoint.maybeStored.filter((m) => m.offset < offset + count && offset < m.offset + m.count);
+  if (overlapping.length === 0) return null;
+  checkpoint.maybeStored = checkpoint.maybeStored.filter((m) => m.offset + m.count > offset + count);
+  const reason = overlapping.at(-1)!.reason;
+  return { part, firstValue: offset + 1, lastValue: offset + count, reason, ignored: counts.ignored };
+}
+
+function confirmedNote(checkpoint: FlushCheckpoint): string {
+  const confirmed = checkpoint.confirmed.reduce((sum, part) => sum + part.count, 0);
+  if (confirmed === 0) return ' No value of this file is confirmed yet.';
+  return ` The ${confirmed.toLocaleString('en')} values before it are confirmed and will not be sent again.`;
+}
+
+function range(offset: number, count: number): string {
+  return `${(offset + 1).toLocaleString('en')}–${(offset + count).toLocaleString('en')}`;
+}
+
+function lineRange(values: readonly DataValueRecord[]): string {
+  const first = values[0]?.line ?? 0;
+  const last = values.at(-1)?.line ?? 0;
+  return first > 0 && last > 0 ? `, file lines ${first.toLocaleString('en')}–${last.toLocaleString('en')}` : '';
+}
+
+function countText(c: ImportCount): string {
+  return `${c.imported} imported, ${c.updated} updated, ${c.deleted} deleted`;
+}
+
+function changedFile(at: number): JobFailure {
+  return new JobFailure(
+    'fatal',
+    'FILE_CHANGED',
+    `The stored file now has fewer values than were already sent (${at.toLocaleString('en')}); it cannot be the same file. Recreate the job.`,
+  );
+}
+
+function upgrade(saved: FlushCheckpoint | FlushCheckpointV1 | null, chunkSize: number): FlushCheckpoint {
+  if (saved?.version === 2) return saved;
+  const fresh: FlushCheckpoint = { version: 2, partSize: chunkSize, confirmed: [], pending: null, maybeStored: [], resent: [] };
+  if (!saved) return fresh;
+  // Version 1 numbered chunks of one size; confirmed ones are contiguous from the start.
+  fresh.partSize = saved.chunkSize;
+  for (let number = 0; ; number++) {
+    const chunk = saved.chunks[number];
+    if (!chunk) break;
+    const offset = number * saved.chunkSize;
+    if (chunk.state === 'confirmed') {
+      fresh.confirmed.push({ offset, count: chunk.count, summary: chunk.summary });
+      continue;
+    }
+    if (chunk.state === 'submitted')
+      fresh.pending = { state: 'submitted', offset, count: saved.chunkSize, attempt: chunk.attempt, jobType: chunk.jobType, jobId: chunk.jobId };
+    else fresh.pending = { state: 'sending', offset, count: saved.chunkSize, attempt: chunk.attempt, startedAt: chunk.startedAt };
+    break;
+  }
+  return fresh;
 }
 
 /** DXF2 JSON as DHIS2 reads it: values as strings, `followup` spelled as 2.41 reads it, nulls left out. */

@@ -20,7 +20,13 @@ export class Dhis2Error extends Error {
     super(message);
     this.name = 'Dhis2Error';
   }
+
+  /** True when the request provably never reached the server (no connection could be made), so it did nothing there. */
+  neverSent = false;
 }
+
+/** Failures before a connection exists: the request cannot have reached the server. */
+const NEVER_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH']);
 
 const OFFLINE_CODES = new Set([
   'ECONNREFUSED',
@@ -47,11 +53,24 @@ export function classifyError(error: unknown, url: string): Dhis2Error {
       return new Dhis2Error('offline', 'TIMEOUT', `The server at ${url} did not answer in time.`, null);
     }
     if (error.code && OFFLINE_CODES.has(error.code)) {
-      return new Dhis2Error('offline', 'OFFLINE', `Cannot reach the server at ${url} (${error.code}). Check the connection.`, null);
+      const offline = new Dhis2Error('offline', 'OFFLINE', `Cannot reach the server at ${url} (${error.code}). Check the connection.`, null);
+      offline.neverSent = NEVER_SENT_CODES.has(error.code);
+      return offline;
     }
     return new Dhis2Error('offline', 'OFFLINE', `Cannot reach the server at ${url}: ${error.message}`, null);
   }
   const status = response.status;
+  // A status the request accepts, and still an error: the body was cut off on its way (a dropped
+  // connection or proxy). The server may have done the work; it is a network fault, not an answer.
+  const accepted = error.config?.validateStatus ? error.config.validateStatus(status) : status >= 200 && status < 300;
+  if (accepted) {
+    return new Dhis2Error(
+      'offline',
+      'ANSWER_CUT',
+      `The connection to ${url} was cut while the server was answering (HTTP ${status}). The app will ask again when the connection is back.`,
+      null,
+    );
+  }
   const message = serverMessage(response.data);
   if (status === 401) {
     return new Dhis2Error(

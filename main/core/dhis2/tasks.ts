@@ -31,6 +31,8 @@ export interface PollOptions {
    * notification and no summary, ever. After this long without one, the job counts as failed.
    */
   noSummaryAfterMs?: number;
+  /** The same wait when the job ended on an ERROR notification: then no summary is coming (a crashed job). */
+  noSummaryAfterErrorMs?: number;
 }
 
 export class TaskFailedError extends Dhis2Error {
@@ -72,7 +74,9 @@ export async function waitForTask(client: Dhis2Client, jobType: string, jobId: s
       const summary = await readSummary(client, jobType, jobId, options.signal);
       if (summary !== null) return summary;
       completedAt ??= Date.now();
-      if (Date.now() - completedAt > (options.noSummaryAfterMs ?? 30_000)) throw new TaskFailedError(jobId, lastError);
+      const endedOnError = notifications[0]?.level === 'ERROR';
+      const grace = endedOnError ? (options.noSummaryAfterErrorMs ?? 5_000) : (options.noSummaryAfterMs ?? 30_000);
+      if (Date.now() - completedAt > grace) throw new TaskFailedError(jobId, lastError);
     } else if (notifications.length === 0 && Date.now() - lastNews > lostAfter) {
       throw new TaskLostError(jobType, jobId);
     }

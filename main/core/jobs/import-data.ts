@@ -1,4 +1,4 @@
-import { ImportDataParams, type OfflineValidation } from '../../../shared/data-import';
+import { describeResent, ImportDataParams, type OfflineValidation, type ResentPart } from '../../../shared/data-import';
 import type { ImportSummary } from '../../../shared/import-summary';
 import type { MetadataIndex } from '../metadata/index';
 import type { DataValueRecord } from '../datavalues/types';
@@ -25,7 +25,10 @@ export interface ImportDataResult {
   server: ImportSummary;
   validation: OfflineValidation | null;
   chunks: number;
+  /** How many parts went to the server more than once (kept for results stored before `resent`). */
   resentChunks: number;
+  /** Each part sent more than once, why, and how many of its values the server counted as ignored. */
+  resent: ResentPart[];
   dryRun: boolean;
 }
 
@@ -91,16 +94,21 @@ export function importDataJob(deps: ImportDataDeps): JobPlugin<ImportDataParams>
         log: (level, message) => ctx.log(level, message),
         signal: ctx.signal,
       });
-      if (result.resentChunks > 0) {
-        ctx.log('warn', `${result.resentChunks} part(s) were sent again after an interruption; values the server already had count as ignored.`);
-      }
+      for (const part of result.resent) ctx.log('warn', describeResent(part));
       const server = await attachLines(result.summary, sent);
       const c = server.importCount;
       ctx.log(
         'info',
         `Server: ${server.status}; ${c.imported} imported, ${c.updated} updated, ${c.ignored} ignored, ${c.deleted} deleted, ${server.conflicts.length} conflicts.`,
       );
-      return { server, validation, chunks: result.chunks, resentChunks: result.resentChunks, dryRun: params.dryRun } satisfies ImportDataResult;
+      return {
+        server,
+        validation,
+        chunks: result.parts,
+        resentChunks: result.resent.length,
+        resent: result.resent,
+        dryRun: params.dryRun,
+      } satisfies ImportDataResult;
     },
   };
 }

@@ -1,4 +1,4 @@
-import { OfflineValidation } from '@shared/data-import';
+import { OfflineValidation, ResentPart } from '@shared/data-import';
 import { ImportSummary, type ImportConflict } from '@shared/import-summary';
 import { csvCell } from '@shared/csv';
 import { z } from 'zod';
@@ -116,6 +116,7 @@ const ImportJobResultShape = z.looseObject({
   validation: z.unknown().optional(),
   chunks: z.number().int().nonnegative().optional(),
   resentChunks: z.number().int().nonnegative().optional(),
+  resent: z.array(ResentPart).optional(),
   dryRun: z.boolean().optional(),
 });
 
@@ -125,6 +126,8 @@ export interface ImportJobResult {
   validation: OfflineValidation | null;
   chunks: number | null;
   resentChunks: number | null;
+  /** Parts sent more than once and why; empty for results stored before the app recorded them. */
+  resent: ResentPart[];
   dryRun: boolean | null;
 }
 
@@ -138,6 +141,7 @@ export function parseImportJobResult(result: unknown): ImportJobResult | null {
     validation: validation.success ? validation.data : null,
     chunks: parsed.data.chunks ?? null,
     resentChunks: parsed.data.resentChunks ?? null,
+    resent: parsed.data.resent ?? [],
     dryRun: parsed.data.dryRun ?? null,
   };
 }
