@@ -11,6 +11,8 @@ import { JobType } from './jobs';
 export const DeviceIdentity = z.object({
   deviceId: z.string(),
   name: z.string(),
+  /** The fingerprint of this laptop's bundle signing key, for the district to compare (null until the key is made). */
+  fingerprint: z.string().nullable().optional(),
 });
 export type DeviceIdentity = z.infer<typeof DeviceIdentity>;
 
@@ -55,7 +57,8 @@ export type CreateBundleResult = z.infer<typeof CreateBundleResult>;
 export const OrgUnitRef = z.object({ id: z.string(), name: z.string().nullable() });
 export type OrgUnitRef = z.infer<typeof OrgUnitRef>;
 
-export const ScanStatus = z.enum(['new', 'duplicate', 'rejected', 'ignored']);
+/** held: a whole bundle waits for a person to approve its signer (or its lack of one); nothing from it is queued. */
+export const ScanStatus = z.enum(['new', 'duplicate', 'rejected', 'ignored', 'held']);
 export type ScanStatus = z.infer<typeof ScanStatus>;
 
 export const ScannedBundleJob = z.object({
@@ -71,6 +74,8 @@ export const ScannedBundleJob = z.object({
   note: z.string().nullable(),
   /** The job here that already holds it (duplicates). */
   existingJobId: z.string().nullable(),
+  /** It deletes on the server (strategy DELETE): loading queues it held, and it runs only once a person here confirms it. */
+  destructive: z.boolean(),
 });
 export type ScannedBundleJob = z.infer<typeof ScannedBundleJob>;
 
@@ -96,6 +101,19 @@ export const ScannedReceipt = z.object({
 });
 export type ScannedReceipt = z.infer<typeof ScannedReceipt>;
 
+/** Why a bundle is held, and what a person compares before approving it. */
+export const BundleHold = z.object({
+  bundleId: z.string(),
+  reason: z.enum(['unknown-signer', 'changed-key', 'unsigned']),
+  deviceId: z.string(),
+  deviceName: z.string(),
+  /** The signing key's fingerprint (null: not signed); the laptop shows its own in Save to USB and `dhis2-ie bundle identity`. */
+  fingerprint: z.string().nullable(),
+  /** The fingerprint enrolled here before, when the key changed. */
+  enrolledFingerprint: z.string().nullable(),
+});
+export type BundleHold = z.infer<typeof BundleHold>;
+
 /** One thing found in the folder. `key` names it when choosing what to load. */
 export const ScanItem = z.object({
   key: z.string(),
@@ -112,6 +130,8 @@ export const ScanItem = z.object({
   /** Loose data files. */
   file: z.object({ sha256: z.string(), format: z.string(), formatReason: z.string(), existingJobId: z.string().nullable() }).nullable(),
   receipt: ScannedReceipt.nullable(),
+  /** Set when status is held. */
+  hold: BundleHold.nullable(),
 });
 export type ScanItem = z.infer<typeof ScanItem>;
 
@@ -137,6 +157,8 @@ export const LoadedItem = z.object({
   fileName: z.string(),
   /** Jobs queued here (bundles and files). */
   jobIds: z.array(z.string()),
+  /** Of those, the ones that delete on the server: held until a person confirms each (bundles.confirmDelete). */
+  heldJobIds: z.array(z.string()),
   message: z.string(),
 });
 export type LoadedItem = z.infer<typeof LoadedItem>;
@@ -146,6 +168,8 @@ export const LoadReport = z.object({
   loaded: z.array(LoadedItem),
   duplicate: z.array(LoadedItem),
   rejected: z.array(LoadedItem.extend({ code: z.string() })),
+  /** Bundles not loaded until a person approves them (bundles.approve), with why. */
+  held: z.array(LoadedItem.extend({ hold: BundleHold })),
   receipts: z.array(ReceiptApplied),
   /** Receipts this app wrote into the folder for the bundles it has loaded from there. */
   receiptsWritten: z.array(z.object({ fileName: z.string(), bundleId: z.string(), stage: z.enum(['received', 'finished']) })),
@@ -180,3 +204,6 @@ export const JobTransport = z.object({
     .nullable(),
 });
 export type JobTransport = z.infer<typeof JobTransport>;
+
+export const ApproveBundleInput = z.object({ bundleId: z.string().trim().min(1).max(100) });
+export type ApproveBundleInput = z.input<typeof ApproveBundleInput>;

@@ -63,6 +63,8 @@ export const JOB_STATES = [
   'carried',
   // A receipt from the district said it arrived there; the district's result, when known, is the job's result.
   'delivered',
+  // Arrived by USB and would delete on the server: the runner never picks it up until a person here confirms it (main/core/bundles).
+  'held',
 ] as const;
 export const JobState = z.enum(JOB_STATES);
 export type JobState = z.infer<typeof JobState>;
@@ -84,6 +86,7 @@ export const JOB_STATE_LABELS: Record<JobState, string> = {
   cancelled: 'Cancelled',
   carried: 'Carried on USB',
   delivered: 'Delivered by USB',
+  held: 'Held: confirm the delete',
 };
 
 export const Sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'a sha256 in lower-case hex');

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { createCore } from '../../main/core/core';
 import { BundleService } from '../../main/core/bundles/service';
 import { verifyBundle } from '../../main/core/bundles/read-verify';
+import { createKeyFileCipher } from '../../main/core/secrets/key-file-cipher';
 import { ZipArchiveWriter } from '../../main/core/bundles/zip-archive';
 import { generateContent } from '../../main/core/metadata/testing/generate';
 import { MetadataIndex, type MetadataContent } from '../../main/core/metadata/index';
@@ -104,6 +105,7 @@ export async function bundleBench(count: number): Promise<void> {
         runner: core.runner,
         registry: core.registry,
         servers: core.servers,
+        cipher: createKeyFileCipher(core.dataDir),
         appName: 'bench',
         appVersion: 'bench',
         validate: async (job) => {

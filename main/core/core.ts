@@ -122,6 +122,7 @@ export function createCore(options: CoreOptions): Core {
     runner: jobRunner,
     registry,
     servers,
+    cipher,
     appName: 'DHIS2 Import/Export (offline)',
     appVersion: options.appVersion,
     validate: (job) => validateForBundle(job, metadata, files),

@@ -11,8 +11,9 @@ import { AppError } from '../errors';
 import { BundleService } from './service';
 import { verifyBundle, openBundle } from './read-verify';
 import { BUNDLE_FORMAT_VERSION, Manifest, Receipt, payloadEntryName, receiptFileName } from './format';
-import { patchCentralSize, readZipEntries, sha256, writeRawZip } from './test-support';
+import { patchCentralSize, readZipEntries, sha256, signedEntries, writeRawZip } from './test-support';
 import { assertNoSecrets } from './secrets';
+import { createKeyFileCipher } from '../secrets/key-file-cipher';
 
 const UNITS = ['DiszpKrYNg8', 'BdfsJfj87js'];
 const ELEMENTS = ['f7n9E0hX8qk', 'Ix2HsbDMLea'];
@@ -79,6 +80,9 @@ describe('USB bundles', () => {
     await facility.metadata.loadPath(seed, 'metadata.json', server.id);
     fileA = await facility.files.put(Readable.from([dataFile(6)]), 'january-june.json');
     fileB = await facility.files.put(Readable.from([gzipSync(dataFile(3, 7))]), 'q1.json.gz');
+    // The laptop was enrolled at the district when it was prepared: its bundles load without asking.
+    const enrolment = await facility.bundles.writeEnrolment(dir.path);
+    district.bundles.enrol(enrolment, (await facility.bundles.signingIdentity()).fingerprint);
   });
   afterEach(async () => {
     await facility.close();
@@ -110,7 +114,9 @@ describe('USB bundles', () => {
     expect(jobA.validation?.checked).toBe(24);
     expect(jobA.params).toMatchObject({ chunkSize: 500 });
     const entries = await readZipEntries(saved.path);
-    expect([...entries.keys()].sort()).toEqual(['README.txt', 'manifest.json', payloadEntryName(fileA.sha256), payloadEntryName(fileB.sha256)].sort());
+    expect([...entries.keys()].sort()).toEqual(
+      ['README.txt', 'manifest.json', 'signature.json', payloadEntryName(fileA.sha256), payloadEntryName(fileB.sha256)].sort(),
+    );
     // The gzip payload is carried byte for byte.
     expect(entries.get(payloadEntryName(fileB.sha256))!.equals(readFileSync(facility.files.pathOf(fileB.sha256)))).toBe(true);
 
@@ -165,9 +171,9 @@ describe('USB bundles', () => {
     const manifest = Manifest.parse(JSON.parse(entries.get('manifest.json')!.toString('utf8')));
     const tampered = join(usb, 'tampered.zip');
     const changed = Buffer.from(dataFile(6).toString('utf8').replace('"value":"1"', '"value":"9"'));
-    // Same size and a valid zip CRC: only the sha256 tells.
+    // Same size, a valid zip CRC and even a good signature (the laptop's own key): only the sha256 tells.
     await writeRawZip(tampered, [
-      { name: 'manifest.json', content: Buffer.from(JSON.stringify({ ...manifest, bundleId: 'another-bundle-id' })) },
+      ...signedEntries({ ...manifest, bundleId: 'another-bundle-id' }, await facility.bundles.signing.get()),
       { name: payloadEntryName(fileA.sha256), content: changed },
     ]);
     await expect(verifyBundle(tampered, { appVersion: '0.1.0' })).rejects.toMatchObject({ code: 'BUNDLE_TAMPERED' });
@@ -223,21 +229,16 @@ describe('USB bundles', () => {
       files: [{ sha256: bombSha, size: zeros.length }],
       jobs: [{ ...manifest.jobs[0]!, files: [{ sha256: bombSha, name: 'zeros.json', size: zeros.length }] }],
     };
+    const key = await facility.bundles.signing.get();
     const honest = join(dir.path, 'honest-bomb.zip');
-    await writeRawZip(honest, [
-      { name: 'manifest.json', content: Buffer.from(JSON.stringify(bombManifest)) },
-      { name: payloadEntryName(bombSha), content: zeros },
-    ]);
+    await writeRawZip(honest, [...signedEntries(bombManifest, key), { name: payloadEntryName(bombSha), content: zeros }]);
     await expect(openBundle(honest, { appVersion: '0.1.0' })).rejects.toMatchObject({ code: 'COMPRESSION_BOMB' });
 
     // The central directory claims 1 KiB; the data inflates to 64 MiB.
     const liarManifest = { ...bombManifest, files: [{ sha256: bombSha, size: 1024 }] };
     liarManifest.jobs = [{ ...manifest.jobs[0]!, files: [{ sha256: bombSha, name: 'zeros.json', size: 1024 }] }];
     const liar = join(dir.path, 'lying-bomb.zip');
-    await writeRawZip(liar, [
-      { name: 'manifest.json', content: Buffer.from(JSON.stringify(liarManifest)) },
-      { name: payloadEntryName(bombSha), content: zeros },
-    ]);
+    await writeRawZip(liar, [...signedEntries(liarManifest, key), { name: payloadEntryName(bombSha), content: zeros }]);
     patchCentralSize(liar, payloadEntryName(bombSha), 1024);
     const opened = await openBundle(liar, { appVersion: '0.1.0' });
     try {
@@ -255,13 +256,13 @@ describe('USB bundles', () => {
     const payload = entries.get(payloadEntryName(fileA.sha256))!;
     const newer = join(usb, 'newer.zip');
     await writeRawZip(newer, [
-      { name: 'manifest.json', content: Buffer.from(JSON.stringify({ ...manifest, bundleId: 'n1', formatVersion: 2, somethingNew: { x: 1 } })) },
+      { name: 'manifest.json', content: Buffer.from(JSON.stringify({ ...manifest, bundleId: 'n1', formatVersion: 3, somethingNew: { x: 1 } })) },
       { name: payloadEntryName(fileA.sha256), content: payload },
     ]);
-    await expect(openBundle(newer, { appVersion: '0.1.0' })).rejects.toThrow(/newer version of the app \(bundle format 2; this app reads format 1\)/);
+    await expect(openBundle(newer, { appVersion: '0.1.0' })).rejects.toThrow(/newer version of the app \(bundle format 3; this app reads format 2\)/);
     const needsApp = join(dir.path, 'needs-app.zip');
     await writeRawZip(needsApp, [
-      { name: 'manifest.json', content: Buffer.from(JSON.stringify({ ...manifest, minAppVersion: '9.0.0' })) },
+      ...signedEntries({ ...manifest, minAppVersion: '9.0.0' }, await facility.bundles.signing.get()),
       { name: payloadEntryName(fileA.sha256), content: payload },
     ]);
     await expect(openBundle(needsApp, { appVersion: '0.3.1' })).rejects.toMatchObject({ code: 'BUNDLE_TOO_NEW' });
@@ -492,6 +493,7 @@ function bundleDeps(core: Core): ConstructorParameters<typeof BundleService>[0] 
     runner: core.runner,
     registry: core.registry,
     servers: core.servers,
+    cipher: createKeyFileCipher(core.dataDir),
     appName: 'test',
     appVersion: 'test',
     validate: async () => null,

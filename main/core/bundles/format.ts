@@ -4,19 +4,26 @@ import { ImportSummary } from '../../../shared/import-summary';
 import { JobType, Sha256 } from '../../../shared/jobs';
 
 /**
- * The USB bundle, format 1 (described for people in main/core/bundles/BUNDLE-FORMAT.md). One zip holding
- * `manifest.json`, a `README.txt` for whoever opens it by hand, and each payload file once under
- * `files/<sha256>`. Nothing else may be in it: a reader refuses any other entry.
+ * The USB bundle, format 2 (described for people in main/core/bundles/BUNDLE-FORMAT.md). One zip holding
+ * `manifest.json`, `signature.json` (the laptop's Ed25519 signature over the exact manifest bytes, which list
+ * every payload's sha256), a `README.txt` for whoever opens it by hand, and each payload file once under
+ * `files/<sha256>`. Nothing else may be in it: a reader refuses any other entry. Format 1 is the same without
+ * the signature; it is still read, and held until a person approves it.
  *
  * Bump BUNDLE_FORMAT_VERSION when an older app would misread a new bundle; older apps then refuse
  * it in words. Additions an older app can safely ignore keep the number and raise `minAppVersion`
  * only if they must not be ignored.
  */
 export const BUNDLE_KIND = 'dhis2-ie-bundle';
-export const BUNDLE_FORMAT_VERSION = 1;
+export const BUNDLE_FORMAT_VERSION = 2;
+/** The last format without a signature. */
+export const UNSIGNED_FORMAT_VERSION = 1;
 /** The first app version that reads format 1. */
 export const BUNDLE_MIN_APP_VERSION = '0.1.0';
 export const MANIFEST_ENTRY = 'manifest.json';
+export const SIGNATURE_ENTRY = 'signature.json';
+export const SIGNATURE_KIND = 'dhis2-ie-bundle-signature';
+export const MAX_SIGNATURE_BYTES = 16 * 1024;
 export const README_ENTRY = 'README.txt';
 export const PAYLOAD_PREFIX = 'files/';
 
@@ -66,17 +73,34 @@ export type ManifestJob = z.infer<typeof ManifestJob>;
 
 export const Manifest = z.object({
   kind: z.literal(BUNDLE_KIND),
-  formatVersion: z.literal(BUNDLE_FORMAT_VERSION),
+  formatVersion: z.union([z.literal(UNSIGNED_FORMAT_VERSION), z.literal(BUNDLE_FORMAT_VERSION)]),
   minAppVersion: z.string().max(50),
   bundleId: Id,
   createdAt: Iso,
   app: z.object({ name: z.string().max(200), version: z.string().max(50) }),
-  source: z.object({ deviceId: Id, deviceName: z.string().max(200), sequence: z.number().int().positive() }),
+  source: z.object({
+    deviceId: Id,
+    deviceName: z.string().max(200),
+    sequence: z.number().int().positive(),
+    /** Format 2: the laptop's raw Ed25519 public key (base64), inside what is signed, so the device id and key go together. */
+    publicKey: z.string().max(100).optional(),
+  }),
   facility: z.object({ orgUnits: z.array(z.object({ id: z.string().max(50), name: z.string().max(500).nullable() })).max(10_000) }),
   jobs: z.array(ManifestJob).min(1).max(10_000),
   files: z.array(ManifestFile).max(10_000),
 });
 export type Manifest = z.infer<typeof Manifest>;
+
+/** `signature.json`: Ed25519 over "dhis2-ie bundle manifest v2\n" followed by the exact bytes of manifest.json. */
+export const BundleSignature = z
+  .object({
+    kind: z.literal(SIGNATURE_KIND),
+    algorithm: z.literal('Ed25519'),
+    publicKey: z.string().max(100),
+    signature: z.string().max(200),
+  })
+  .strict();
+export type BundleSignature = z.infer<typeof BundleSignature>;
 
 /** Just enough to tell a newer format from a broken one before the full schema is applied. */
 export const ManifestHead = z.object({ kind: z.string(), formatVersion: z.number().int(), minAppVersion: z.string().optional() });
@@ -156,9 +180,11 @@ carried to a place that has one.
 
 Do not unzip or change it. At the district office, open the DHIS2 Import/Export app,
 go to "Load collected files", choose this drive or folder, and load it. The app checks
-every file against the checksums in manifest.json, queues the imports once (loading the
-same bundle twice does nothing), and writes a receipt next to this file. Take the drive
-back: the laptop that made the bundle reads the receipt and shows what the server did.
+the signature of the laptop that saved it and every file against the checksums in
+manifest.json, queues the imports once (loading the same bundle twice does nothing), and
+writes a receipt next to this file. A bundle changed in any way after it was saved is
+refused. Take the drive back: the laptop that made the bundle reads the receipt and shows
+what the server did.
 
 The bundle holds no passwords or tokens.
 `;

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { closeSync, createReadStream, openSync, readSync, readdirSync, statSync, type Dirent } from 'node:fs';
 import { basename, join, relative } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import type { FolderScan, LoadReport, LoadedItem, ScanItem, ScannedBundle, ScannedBundleJob } from '../../../shared/bundles';
+import type { BundleHold, FolderScan, LoadReport, LoadedItem, ScanItem, ScannedBundle, ScannedBundleJob } from '../../../shared/bundles';
 import type { FileRef } from '../../../shared/jobs';
 import { ImportDataParams } from '../../../shared/data-import';
 import type { FileStore } from '../files/file-store';
@@ -21,9 +21,12 @@ import { nowIso } from '../time';
 import type { InBundleRow } from './bundles-repo';
 import type { Manifest, ManifestJob, ServerRef } from './format';
 import { looksLikeBundle, openBundle, type BundleError } from './read-verify';
+import { isDestructive } from './destructive';
+import { judge, type Examined, type HoldReason, type TrustRepo } from './trust';
 import { applyReceipt, looksLikeReceipt, readReceiptFile, receiptFit, writeReceipt, type ReceiptDeps } from './receipts';
 
 export interface LoadDeps extends ReceiptDeps {
+  trust: TrustRepo;
   files: FileStore;
   runner: JobRunner;
   registry: JobRegistry;
@@ -101,6 +104,43 @@ function blankItem(f: Found, kind: ScanItem['kind'], key: string): ScanItem {
     bundle: null,
     file: null,
     receipt: null,
+    hold: null,
+  };
+}
+
+/** A bundle that is whole but may not load until a person approves it (trust.ts says why). */
+export class HeldBundleError extends AppError {
+  constructor(
+    message: string,
+    readonly hold: BundleHold,
+  ) {
+    super('BUNDLE_HELD', message);
+    this.name = 'HeldBundleError';
+  }
+}
+
+/** Remembers the hold (so `bundle approve ID` and the page's button can find it) and says what a person compares. */
+function recordHold(deps: LoadDeps, examined: Examined, reason: HoldReason, path: string): BundleHold {
+  const { manifest, signer } = examined;
+  const enrolled = deps.trust.currentSigner(manifest.source.deviceId);
+  deps.trust.recordHold({
+    bundle_id: manifest.bundleId,
+    reason,
+    manifest_sha256: examined.manifestSha256,
+    device_id: manifest.source.deviceId,
+    device_name: manifest.source.deviceName,
+    public_key: signer?.publicKey ?? null,
+    fingerprint: signer?.fingerprint ?? null,
+    folder: join(path, '..'),
+    file_name: basename(path),
+  });
+  return {
+    bundleId: manifest.bundleId,
+    reason,
+    deviceId: manifest.source.deviceId,
+    deviceName: manifest.source.deviceName,
+    fingerprint: signer?.fingerprint ?? null,
+    enrolledFingerprint: reason === 'changed-key' ? (enrolled?.fingerprint ?? null) : null,
   };
 }
 
@@ -157,12 +197,12 @@ export async function scanFolder(deps: LoadDeps, folder: string): Promise<Folder
 }
 
 async function scanBundle(deps: LoadDeps, f: Found): Promise<ScanItem> {
-  let manifest: Manifest;
+  let examined: Examined;
   try {
     const bundle = await openBundle(f.path, { appVersion: deps.appVersion });
     try {
       await bundle.verifyPayloads();
-      manifest = bundle.manifest;
+      examined = { manifest: bundle.manifest, signer: bundle.signer, manifestSha256: bundle.manifestSha256 };
     } finally {
       bundle.close();
     }
@@ -173,16 +213,22 @@ async function scanBundle(deps: LoadDeps, f: Found): Promise<ScanItem> {
     item.message = error instanceof AppError ? error.message : `"${basename(f.path)}" could not be read; nothing was loaded from it.`;
     return item;
   }
+  const manifest = examined.manifest;
   const item = blankItem(f, 'bundle', `bundle:${manifest.bundleId}`);
   item.bundle = describeBundle(deps, manifest);
   const me = deps.device.get();
   const loaded = deps.repo.getIn(manifest.bundleId);
+  const verdict = manifest.source.deviceId === me.deviceId || loaded ? null : judge(deps.trust, examined, item.fileName);
   if (manifest.source.deviceId === me.deviceId) {
     item.status = 'ignored';
     item.message = 'This bundle was saved on this laptop: take it to the district office and load it there.';
   } else if (loaded) {
     item.status = 'duplicate';
     item.message = `Already loaded here on ${new Date(loaded.loaded_at).toLocaleString('en-GB')}; loading it again queues nothing.`;
+  } else if (verdict && !verdict.trusted) {
+    item.status = 'held';
+    item.message = verdict.message;
+    item.hold = recordHold(deps, examined, verdict.reason, f.path);
   } else if (item.bundle.jobs.every((job) => job.status !== 'new')) {
     item.status = item.bundle.jobs.some((job) => job.status === 'duplicate') ? 'duplicate' : 'rejected';
     item.message =
@@ -200,6 +246,7 @@ function describeBundle(deps: LoadDeps, manifest: Manifest): ScannedBundle {
     files: job.files.map((file) => ({ name: file.name, size: file.size })),
     values: job.validation?.checked ?? null,
     conflicts: job.validation ? job.validation.summary.conflicts.length : null,
+    destructive: isDestructive(job.params),
     ...classifyJob(deps, job, manifest.bundleId),
   }));
   return {
@@ -323,12 +370,13 @@ function ignored(f: Found, why: string): ScanItem {
 export async function loadFolder(deps: LoadDeps, folder: string, keys: readonly string[] | undefined): Promise<LoadReport> {
   const scan = await scanFolder(deps, folder);
   const wanted = keys ? new Set(keys) : null;
-  const report: LoadReport = { folder, loaded: [], duplicate: [], rejected: [], receipts: [], receiptsWritten: [], notes: [...scan.notes] };
-  const entry = (item: ScanItem, jobIds: string[], message: string): LoadedItem => ({
+  const report: LoadReport = { folder, loaded: [], duplicate: [], rejected: [], held: [], receipts: [], receiptsWritten: [], notes: [...scan.notes] };
+  const entry = (item: ScanItem, jobIds: string[], message: string, heldJobIds: string[] = []): LoadedItem => ({
     key: item.key,
     kind: item.kind,
     fileName: item.relativePath,
     jobIds,
+    heldJobIds,
     message,
   });
 
@@ -342,6 +390,10 @@ export async function loadFolder(deps: LoadDeps, folder: string, keys: readonly 
     }
     if (item.status === 'rejected') {
       if (chosen) report.rejected.push({ ...entry(item, [], item.message ?? 'Not loaded.'), code: item.problemCode ?? 'REJECTED' });
+      continue;
+    }
+    if (item.status === 'held') {
+      if (chosen && item.hold) report.held.push({ ...entry(item, [], item.message ?? 'Held.'), hold: item.hold });
       continue;
     }
     if (item.status === 'ignored') continue;
@@ -361,15 +413,21 @@ export async function loadFolder(deps: LoadDeps, folder: string, keys: readonly 
     if (!chosen) continue;
     try {
       if (item.kind === 'bundle') {
-        const jobIds = await loadBundle(deps, folder, item);
-        report.loaded.push(entry(item, jobIds, `${jobIds.length} job(s) queued from ${item.bundle?.source.deviceName ?? 'the bundle'}.`));
+        const { queued, held } = await loadBundle(deps, folder, item);
+        const from = item.bundle?.source.deviceName ?? 'the bundle';
+        const waiting =
+          held.length === 0
+            ? ''
+            : ` ${held.length} of them ${held.length === 1 ? 'deletes' : 'delete'} on the server: held until you confirm ${held.length === 1 ? 'it' : 'each one'}.`;
+        report.loaded.push(entry(item, queued, `${queued.length} job(s) queued from ${from}.${waiting}`, held));
       } else {
         const loose = await loadLooseFile(deps, folder, item);
         report.loaded.push(entry(item, [loose.jobId], loose.message));
       }
     } catch (error) {
       if (!(error instanceof AppError)) throw error;
-      if (error.code === 'ALREADY_LOADED') report.duplicate.push(entry(item, [], error.message));
+      if (error instanceof HeldBundleError) report.held.push({ ...entry(item, [], error.message), hold: error.hold });
+      else if (error.code === 'ALREADY_LOADED') report.duplicate.push(entry(item, [], error.message));
       else report.rejected.push({ ...entry(item, [], error.message), code: error.code });
     }
   }
@@ -391,11 +449,17 @@ export async function loadFolder(deps: LoadDeps, folder: string, keys: readonly 
   return report;
 }
 
-async function loadBundle(deps: LoadDeps, folder: string, item: ScanItem): Promise<string[]> {
+async function loadBundle(deps: LoadDeps, folder: string, item: ScanItem): Promise<{ queued: string[]; held: string[] }> {
   const path = join(folder, item.relativePath);
   const bundle = await openBundle(path, { appVersion: deps.appVersion });
   const stored = new Map<string, FileRef>();
   try {
+    // Judged again on what is read now: the file may have been swapped since the folder was looked at.
+    if (bundle.manifest.bundleId !== item.bundle?.bundleId) {
+      throw new AppError('BUNDLE_CHANGED', `"${item.fileName}" changed while it was being loaded; look in the folder again.`);
+    }
+    const verdict = judge(deps.trust, bundle, item.fileName);
+    if (!verdict.trusted) throw new HeldBundleError(verdict.message, recordHold(deps, bundle, verdict.reason, path));
     await bundle.verifyPayloads(async (file, content) => {
       stored.set(file.sha256, await deps.files.put(content, file.sha256));
     });
@@ -406,6 +470,7 @@ async function loadBundle(deps: LoadDeps, folder: string, item: ScanItem): Promi
   }
   const manifest = bundle.manifest;
   const queued: string[] = [];
+  const held: string[] = [];
   deps.db.transaction(() => {
     if (deps.repo.getIn(manifest.bundleId)) throw new AppError('ALREADY_LOADED', 'Already loaded here; loading it again queues nothing.');
     const rejections: Record<string, string> = {};
@@ -450,6 +515,10 @@ async function loadBundle(deps: LoadDeps, folder: string, item: ScanItem): Promi
         );
         deps.bus.emit('job.log', entry);
         queued.push(created.id);
+        if (isDestructive(job.params)) {
+          holdForConfirmation(deps, created.id);
+          held.push(created.id);
+        }
       } catch (error) {
         if (!(error instanceof AppError)) throw error;
         rejections[job.id] = error.message;
@@ -457,7 +526,25 @@ async function loadBundle(deps: LoadDeps, folder: string, item: ScanItem): Promi
     }
     deps.db.prepare('UPDATE bundles_in SET rejections = ? WHERE id = ?').run(JSON.stringify(rejections), manifest.bundleId);
   })();
-  return queued;
+  for (const id of held) {
+    const job = deps.jobs.get(id);
+    if (job) deps.bus.emit('job.changed', job);
+  }
+  return { queued, held };
+}
+
+/**
+ * A delete that arrived by USB waits in `held`, which the runner never starts, until a person here confirms it.
+ * Called inside the transaction that created the job, so no runner (in this process or another) sees it queued.
+ */
+function holdForConfirmation(deps: LoadDeps, jobId: string): void {
+  deps.db.prepare(`UPDATE jobs SET state = 'held', updated_at = ? WHERE id = ? AND state = 'queued'`).run(nowIso(), jobId);
+  const logged = deps.log.add(
+    jobId,
+    'warn',
+    'This job arrived by USB and deletes on the server (strategy DELETE). It is held: it runs only after a person here confirms it (Load collected files, or dhis2-ie bundle confirm ID).',
+  );
+  deps.bus.emit('job.log', logged);
 }
 
 /**

@@ -12,7 +12,11 @@ import { joinStreams } from '../formats/join-streams';
 import {
   BUNDLE_FORMAT_VERSION,
   BUNDLE_KIND,
+  BundleSignature,
   MANIFEST_ENTRY,
+  MAX_SIGNATURE_BYTES,
+  SIGNATURE_ENTRY,
+  UNSIGNED_FORMAT_VERSION,
   MAX_ENTRIES,
   MAX_MANIFEST_BYTES,
   Manifest,
@@ -23,6 +27,7 @@ import {
   payloadEntryName,
   type ManifestFile,
 } from './format';
+import { fingerprintOf, isRawPublicKey, verifyManifestSignature } from './signing';
 
 /** A bundle we will not load, with words for the person holding the drive. */
 export class BundleError extends AppError {
@@ -38,9 +43,16 @@ export interface ReadOptions {
   limits?: Partial<InputLimits>;
 }
 
+/** Who signed a bundle, as far as the bytes prove it: whether this office trusts that key is decided by trust.ts. */
+export type BundleSigner = { readonly publicKey: string; readonly fingerprint: string } | null;
+
 export interface OpenedBundle {
   readonly path: string;
   readonly manifest: Manifest;
+  /** The key whose signature over the manifest checked out; null for a format 1 bundle, which has none. */
+  readonly signer: BundleSigner;
+  /** sha256 of the exact manifest bytes: what a person's approval of an unsigned bundle is bound to. */
+  readonly manifestSha256: string;
   /**
    * Reads every payload, checking size, CRC and sha256 against the manifest, and hands each checked
    * stream to `consume` (which must read it to the end). A stream whose bytes do not match errors at its
@@ -61,12 +73,15 @@ export async function openBundle(path: string, options: ReadOptions): Promise<Op
     const entries = await listEntries(zip, fileName);
     const manifestEntry = entries.get(MANIFEST_ENTRY);
     if (!manifestEntry) throw new BundleError('NOT_A_BUNDLE', `"${fileName}" is a zip file but not a DHIS2 bundle (it has no manifest.json).`);
-    const manifest = await readManifest(zip, manifestEntry, fileName, options.appVersion, limits);
+    const { manifest, bytes } = await readManifest(zip, manifestEntry, fileName, options.appVersion, limits);
+    const signer = await checkSignature(zip, entries.get(SIGNATURE_ENTRY), manifest, bytes, fileName, limits);
     checkEntriesAgainstManifest(entries, manifest, fileName, limits);
     let closed = false;
     return {
       path,
       manifest,
+      signer,
+      manifestSha256: createHash('sha256').update(bytes).digest('hex'),
       async verifyPayloads(consume) {
         for (const file of manifest.files) {
           const entry = entries.get(payloadEntryName(file.sha256))!;
@@ -164,7 +179,7 @@ async function listEntries(zip: ZipFile, fileName: string): Promise<Map<string, 
       const name = entry.fileName;
       if (entries.size >= MAX_ENTRIES)
         return reject(new BundleError('BUNDLE_DAMAGED', `"${fileName}" holds far more files than any bundle; it was not opened.`));
-      if (name !== MANIFEST_ENTRY && name !== README_ENTRY && !PAYLOAD_NAME.test(name)) {
+      if (name !== MANIFEST_ENTRY && name !== SIGNATURE_ENTRY && name !== README_ENTRY && !PAYLOAD_NAME.test(name)) {
         return reject(
           new BundleError(
             'BUNDLE_UNEXPECTED_ENTRY',
@@ -187,20 +202,31 @@ async function listEntries(zip: ZipFile, fileName: string): Promise<Map<string, 
   return entries;
 }
 
-async function readManifest(zip: ZipFile, entry: Entry, fileName: string, appVersion: string, limits: InputLimits): Promise<Manifest> {
-  if (entry.uncompressedSize > MAX_MANIFEST_BYTES) {
-    throw new BundleError('BUNDLE_DAMAGED', `The manifest of "${fileName}" is larger than any bundle's manifest; it was not read.`);
-  }
-  const stream = await openEntry(zip, entry, `${fileName}: manifest.json`, { ...limits, maxBytes: MAX_MANIFEST_BYTES });
+async function readEntryBytes(zip: ZipFile, entry: Entry, label: string, fileName: string, limits: InputLimits, maxBytes: number): Promise<Buffer> {
+  const stream = await openEntry(zip, entry, label, { ...limits, maxBytes });
   const parts: Buffer[] = [];
   try {
     for await (const chunk of stream as AsyncIterable<Buffer>) parts.push(chunk);
   } catch (error) {
     throw mapReadError(error as Error, fileName);
   }
+  return Buffer.concat(parts);
+}
+
+async function readManifest(
+  zip: ZipFile,
+  entry: Entry,
+  fileName: string,
+  appVersion: string,
+  limits: InputLimits,
+): Promise<{ manifest: Manifest; bytes: Buffer }> {
+  if (entry.uncompressedSize > MAX_MANIFEST_BYTES) {
+    throw new BundleError('BUNDLE_DAMAGED', `The manifest of "${fileName}" is larger than any bundle's manifest; it was not read.`);
+  }
+  const bytes = await readEntryBytes(zip, entry, `${fileName}: manifest.json`, fileName, limits, MAX_MANIFEST_BYTES);
   let raw: unknown;
   try {
-    raw = JSON.parse(Buffer.concat(parts).toString('utf8'));
+    raw = JSON.parse(bytes.toString('utf8'));
   } catch {
     throw new BundleError('BUNDLE_DAMAGED', `The manifest of "${fileName}" is not readable JSON; the bundle is damaged. Ask for it to be saved again.`);
   }
@@ -228,7 +254,50 @@ async function readManifest(zip: ZipFile, entry: Entry, fileName: string, appVer
       `The manifest of "${fileName}" is not valid (${issue ? `${issue.path.join('.') || 'manifest'}: ${issue.message}` : 'unknown problem'}); the bundle was not loaded.`,
     );
   }
-  return parsed.data;
+  return { manifest: parsed.data, bytes };
+}
+
+/**
+ * A format 2 bundle must carry a good signature by the key its manifest names; anything else means the
+ * manifest or the signature changed since the laptop saved it (a format 2 manifest without its signature is
+ * a stripped signature, not an old bundle). Format 1 has no signature and may not pretend to have one.
+ */
+async function checkSignature(
+  zip: ZipFile,
+  entry: Entry | undefined,
+  manifest: Manifest,
+  manifestBytes: Buffer,
+  fileName: string,
+  limits: InputLimits,
+): Promise<BundleSigner> {
+  const changed = (why: string) =>
+    new BundleError(
+      'BUNDLE_SIGNATURE_INVALID',
+      `"${fileName}" ${why}: it was changed after ${manifest.source.deviceName.slice(0, 100) || 'the laptop'} saved it, so nothing was loaded from it. Ask for it to be saved again on that laptop.`,
+    );
+  if (manifest.formatVersion === UNSIGNED_FORMAT_VERSION) {
+    if (entry)
+      throw new BundleError(
+        'BUNDLE_UNEXPECTED_ENTRY',
+        `"${fileName}" holds a signature that a format 1 bundle cannot have; it was changed, so it was not loaded.`,
+      );
+    return null;
+  }
+  if (!entry) throw changed('has lost its signature');
+  const publicKey = manifest.source.publicKey;
+  if (!publicKey || !isRawPublicKey(publicKey)) throw changed('does not name a valid signing key');
+  if (entry.uncompressedSize > MAX_SIGNATURE_BYTES) throw changed('has a signature far larger than any signature');
+  const bytes = await readEntryBytes(zip, entry, `${fileName}: signature.json`, fileName, limits, MAX_SIGNATURE_BYTES);
+  let parsed;
+  try {
+    parsed = BundleSignature.safeParse(JSON.parse(bytes.toString('utf8')));
+  } catch {
+    throw changed('has an unreadable signature');
+  }
+  if (!parsed.success) throw changed('has an unreadable signature');
+  if (parsed.data.publicKey !== publicKey) throw changed('is signed by another key than the one its manifest names');
+  if (!verifyManifestSignature(manifestBytes, publicKey, parsed.data.signature)) throw changed('does not match its signature');
+  return { publicKey, fingerprint: fingerprintOf(publicKey) };
 }
 
 function checkEntriesAgainstManifest(entries: Map<string, Entry>, manifest: Manifest, fileName: string, limits: InputLimits): void {

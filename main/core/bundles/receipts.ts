@@ -38,6 +38,8 @@ const STATUS_OF: Record<JobState, ReceiptStatus> = {
   cancelled: 'cancelled',
   carried: 'carried-on',
   delivered: 'carried-on',
+  // Older facility apps know no "held"; waiting is what it is to them (it has not been sent).
+  held: 'waiting',
 };
 
 const ServerResult = z.object({ server: ImportSummary, dryRun: z.boolean().optional() });

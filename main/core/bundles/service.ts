@@ -1,7 +1,9 @@
 import type { Writable } from 'node:stream';
 import type { OfflineValidation } from '../../../shared/data-import';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import type { CreateBundleResult, DeviceIdentity, FolderScan, JobTransport, LoadReport, OrgUnitRef } from '../../../shared/bundles';
-import type { Job } from '../../../shared/jobs';
+import { JOB_STATE_LABELS, type Job } from '../../../shared/jobs';
 import type { Db } from '../db/database';
 import type { JobsRepo } from '../db/jobs-repo';
 import type { JobLogRepo } from '../db/job-log-repo';
@@ -12,13 +14,18 @@ import type { JobRegistry } from '../jobs/registry';
 import type { JobRunner } from '../jobs/runner';
 import type { ServerService } from '../servers/server-service';
 import type { EventBus } from '../events';
-import { notFound } from '../errors';
+import type { SecretCipher } from '../secrets/secret-cipher';
+import { AppError, notFound } from '../errors';
+import { nowIso } from '../time';
 import { BundlesRepo } from './bundles-repo';
 import { DeviceIdentityStore } from './device';
 import type { ServerRef } from './format';
 import { applyReceiptsIn, loadFolder, scanFolder, type LoadDeps } from './load-folder';
 import { receiptsOnJobChange } from './receipts';
 import { recoverInterruptedSaves, writeBundle, type WriteDeps } from './write';
+import { readEnrolment, writeEnrolment } from './enrolment';
+import { SigningKeyStore, fingerprintOf } from './signing';
+import { TrustRepo, type HoldRow, type SignerRow } from './trust';
 
 export interface BundleServiceDeps {
   db: Db;
@@ -30,6 +37,8 @@ export interface BundleServiceDeps {
   runner: JobRunner;
   registry: JobRegistry;
   servers: ServerService;
+  /** Seals this laptop's bundle signing key, as it seals server passwords. */
+  cipher: SecretCipher;
   appName: string;
   appVersion: string;
   validate(job: Job): Promise<OfflineValidation | null>;
@@ -44,15 +53,20 @@ export interface BundleServiceDeps {
 export class BundleService {
   readonly repo: BundlesRepo;
   readonly device: DeviceIdentityStore;
+  readonly trust: TrustRepo;
+  readonly signing: SigningKeyStore;
   private readonly writeDeps: WriteDeps;
   private readonly loadDeps: LoadDeps;
 
   constructor(private readonly deps: BundleServiceDeps) {
     this.repo = new BundlesRepo(deps.db);
     this.device = new DeviceIdentityStore(deps.settings);
+    this.trust = new TrustRepo(deps.db);
+    this.signing = new SigningKeyStore(deps.settings, deps.cipher);
     const base = { db: deps.db, repo: this.repo, jobs: deps.jobs, log: deps.log, bus: deps.bus, device: this.device };
     this.loadDeps = {
       ...base,
+      trust: this.trust,
       files: deps.files,
       runner: deps.runner,
       registry: deps.registry,
@@ -69,6 +83,7 @@ export class BundleService {
       validate: deps.validate,
       facilityOrgUnits: deps.facilityOrgUnits,
       applyReceipts: async (folder) => applyReceiptsIn(base, folder),
+      signingKey: () => this.signing.get(),
       ...(deps.openOutput ? { openOutput: deps.openOutput } : {}),
     };
     recoverInterruptedSaves(base);
@@ -82,11 +97,105 @@ export class BundleService {
   }
 
   identity(): DeviceIdentity {
-    return this.device.get();
+    const publicKey = this.signing.publicKey();
+    return { ...this.device.get(), fingerprint: publicKey ? fingerprintOf(publicKey) : null };
   }
 
   setDeviceName(name: string): DeviceIdentity {
-    return this.device.setName(name);
+    this.device.setName(name);
+    return this.identity();
+  }
+
+  /**
+   * This laptop's identity with its signing key made if it was not yet (`dhis2-ie bundle identity`), or a new
+   * key (`--new-key`: after a reinstall of the secret store, or a key thought stolen; the district approves it once).
+   */
+  async signingIdentity(options: { newKey?: boolean } = {}): Promise<DeviceIdentity & { fingerprint: string }> {
+    const key = options.newKey ? await this.signing.replace(true) : await this.signing.get();
+    return { ...this.device.get(), fingerprint: key.fingerprint };
+  }
+
+  /** The enrolment file for the district, written into `folder`; returns its path. */
+  async writeEnrolment(folder: string): Promise<string> {
+    return writeEnrolment(folder, this.device.get(), await this.signing.get());
+  }
+
+  /** At the district: trusts a laptop's key from its enrolment file, once the fingerprint typed from the laptop's screen matches. */
+  enrol(path: string, fingerprint: string | undefined): SignerRow {
+    const e = readEnrolment(path, fingerprint);
+    if (e.deviceId === this.device.get().deviceId) {
+      throw new AppError(
+        'OWN_ENROLMENT',
+        'That enrolment file was made on this computer; enrol it at the district office, on the computer that loads the bundles.',
+      );
+    }
+    return this.trust.trust({ public_key: e.publicKey, device_id: e.deviceId, device_name: e.deviceName, fingerprint: e.fingerprint, how: 'enrolled' });
+  }
+
+  signers(): SignerRow[] {
+    return this.trust.signers();
+  }
+
+  heldBundles(): HoldRow[] {
+    return this.trust.pendingHolds();
+  }
+
+  /**
+   * A person approves a held bundle: its signing key is trusted for its laptop from now on (replacing the one
+   * enrolled before, if it changed), or, unsigned, this bundle as it was seen (its manifest's sha256) may load.
+   * It is then loaded from where it was seen, if the drive is still there.
+   */
+  async approve(idOrPrefix: string): Promise<{ hold: HoldRow; report: LoadReport | null }> {
+    const hold = this.findHold(idOrPrefix);
+    this.deps.db.transaction(() => {
+      if (hold.public_key && hold.fingerprint) {
+        this.trust.trust({
+          public_key: hold.public_key,
+          device_id: hold.device_id,
+          device_name: hold.device_name,
+          fingerprint: hold.fingerprint,
+          how: 'approved',
+        });
+      }
+      this.trust.markApproved(hold.bundle_id);
+    })();
+    const approved = this.trust.hold(hold.bundle_id)!;
+    if (!existsSync(join(hold.folder, hold.file_name))) return { hold: approved, report: null };
+    return { hold: approved, report: await loadFolder(this.loadDeps, hold.folder, [`bundle:${hold.bundle_id}`]) };
+  }
+
+  /** A person confirms a delete that arrived by USB: the held job is queued and sent like any other. */
+  confirmDelete(jobId: string): Job {
+    const job = this.deps.jobs.get(jobId);
+    if (!job) throw notFound('Job', jobId);
+    if (job.state !== 'held') {
+      throw new AppError('NOT_HELD', `"${job.title}" is not waiting for a delete to be confirmed (it is ${JOB_STATE_LABELS[job.state].toLowerCase()}).`);
+    }
+    const entry = this.deps.db.transaction(() => {
+      const moved = this.deps.db.prepare(`UPDATE jobs SET state = 'queued', updated_at = ? WHERE id = ? AND state = 'held'`).run(nowIso(), jobId);
+      if (moved.changes !== 1) throw new AppError('NOT_HELD', `"${job.title}" changed meanwhile; look at it again.`);
+      return this.deps.log.add(jobId, 'warn', 'Delete confirmed here by a person: the job is queued and will delete on the server.');
+    })();
+    this.deps.bus.emit('job.log', entry);
+    const queued = this.deps.jobs.require(jobId);
+    this.deps.bus.emit('job.changed', queued);
+    this.deps.runner.wake();
+    return queued;
+  }
+
+  private findHold(idOrPrefix: string): HoldRow {
+    const wanted = idOrPrefix.trim();
+    const exact = this.trust.hold(wanted);
+    if (exact && exact.approved_at === null) return exact;
+    const matches = this.trust.pendingHolds().filter((hold) => wanted.length >= 4 && hold.bundle_id.startsWith(wanted));
+    if (matches.length === 1) return matches[0]!;
+    if (matches.length > 1) throw new AppError('AMBIGUOUS_ID', `"${wanted}" matches several held bundles; give more of the id.`);
+    if (exact)
+      throw new AppError(
+        'ALREADY_APPROVED',
+        `That bundle was approved on ${exact.approved_at?.slice(0, 16).replace('T', ' ')}; load its folder again to load it.`,
+      );
+    throw new AppError('NOT_FOUND', `No bundle "${wanted}" is held here (see the held bundles with: dhis2-ie bundle load DIR or bundle scan DIR).`);
   }
 
   create(input: { folder: string; jobIds?: readonly string[] | undefined }): Promise<CreateBundleResult> {

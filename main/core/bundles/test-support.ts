@@ -57,3 +57,13 @@ export function patchCentralSize(path: string, entryName: string, uncompressedSi
   }
   writeFileSync(path, bytes);
 }
+
+/** The manifest and signature entries of a bundle signed by `key` (a test plays a laptop, or a forger with a key of its own). */
+export function signedEntries(manifest: unknown, key: { publicKey: string; signManifest(bytes: Buffer): string }): { name: string; content: Buffer }[] {
+  const bytes = Buffer.from(JSON.stringify(manifest));
+  const signature = { kind: 'dhis2-ie-bundle-signature', algorithm: 'Ed25519', publicKey: key.publicKey, signature: key.signManifest(bytes) };
+  return [
+    { name: 'manifest.json', content: bytes },
+    { name: 'signature.json', content: Buffer.from(JSON.stringify(signature)) },
+  ];
+}

@@ -22,6 +22,8 @@ import {
   BUNDLE_MIN_APP_VERSION,
   MANIFEST_ENTRY,
   README_ENTRY,
+  SIGNATURE_ENTRY,
+  SIGNATURE_KIND,
   README_TEXT,
   bundleFileName,
   payloadEntryName,
@@ -32,6 +34,7 @@ import {
 } from './format';
 import { verifyBundle } from './read-verify';
 import { assertNoSecrets } from './secrets';
+import type { SigningKey } from './signing';
 import { ZipArchiveWriter } from './zip-archive';
 
 export interface WriteDeps {
@@ -52,6 +55,8 @@ export interface WriteDeps {
   facilityOrgUnits(jobs: readonly Job[]): OrgUnitRef[];
   /** Receipts in the folder are read before saving, so jobs the district already has are not carried again by mistake. */
   applyReceipts(folder: string): Promise<ReceiptApplied[]>;
+  /** This laptop's signing key (made on first use). */
+  signingKey(): Promise<SigningKey>;
   /** Tests put a failing stream here to play a full or pulled-out drive. */
   openOutput?: (path: string) => Writable;
 }
@@ -81,6 +86,8 @@ export async function writeBundle(deps: WriteDeps, input: WriteInput): Promise<C
   checkFolder(folder);
   const receipts = await deps.applyReceipts(folder);
   const chosen = chooseJobs(deps, input.jobIds);
+  // Before anything is claimed: a key that cannot be read stops the save with the queue untouched.
+  const key = await deps.signingKey();
   const device = deps.device.get();
   const created = new Date();
   const bundleId = randomUUID();
@@ -106,8 +113,8 @@ export async function writeBundle(deps: WriteDeps, input: WriteInput): Promise<C
   const partPath = `${finalPath}.part`;
   let renamed = false;
   try {
-    const manifest = await buildManifest(deps, { bundleId, sequence, created, device, jobs: chosen });
-    const written = await writeZip(deps, partPath, manifest, created);
+    const manifest = await buildManifest(deps, { bundleId, sequence, created, device, publicKey: key.publicKey, jobs: chosen });
+    const written = await writeZip(deps, partPath, manifest, key, created);
     fsyncFile(partPath);
     renameSync(partPath, finalPath);
     renamed = true;
@@ -205,7 +212,7 @@ function chooseJobs(deps: WriteDeps, jobIds: readonly string[] | undefined): Job
 
 async function buildManifest(
   deps: WriteDeps,
-  b: { bundleId: string; sequence: number; created: Date; device: { deviceId: string; name: string }; jobs: readonly Job[] },
+  b: { bundleId: string; sequence: number; created: Date; device: { deviceId: string; name: string }; publicKey: string; jobs: readonly Job[] },
 ): Promise<Manifest> {
   const files = new Map<string, { sha256: string; size: number }>();
   const jobs: ManifestJob[] = [];
@@ -238,19 +245,23 @@ async function buildManifest(
     bundleId: b.bundleId,
     createdAt: b.created.toISOString(),
     app: { name: deps.appName, version: deps.appVersion },
-    source: { deviceId: b.device.deviceId, deviceName: b.device.name, sequence: b.sequence },
+    source: { deviceId: b.device.deviceId, deviceName: b.device.name, sequence: b.sequence, publicKey: b.publicKey },
     facility: { orgUnits: deps.facilityOrgUnits(b.jobs) },
     jobs,
     files: [...files.values()],
   };
 }
 
-async function writeZip(deps: WriteDeps, partPath: string, manifest: Manifest, created: Date): Promise<{ bytes: number; sha256: string }> {
+async function writeZip(deps: WriteDeps, partPath: string, manifest: Manifest, key: SigningKey, created: Date): Promise<{ bytes: number; sha256: string }> {
   const output = deps.openOutput ? deps.openOutput(partPath) : createWriteStream(partPath, { flags: 'wx' });
   const whole = createHash('sha256');
   const zip = new ZipArchiveWriter(output, { modified: created, onChunk: (chunk) => whole.update(chunk) });
   try {
-    await zip.add(MANIFEST_ENTRY, Buffer.from(JSON.stringify(manifest, null, 1)), { compress: true });
+    // The signature is over these exact bytes, which list every payload's sha256: nothing in the bundle can change unseen.
+    const manifestBytes = Buffer.from(JSON.stringify(manifest, null, 1));
+    const signature = { kind: SIGNATURE_KIND, algorithm: 'Ed25519', publicKey: key.publicKey, signature: key.signManifest(manifestBytes) };
+    await zip.add(MANIFEST_ENTRY, manifestBytes, { compress: true });
+    await zip.add(SIGNATURE_ENTRY, Buffer.from(JSON.stringify(signature, null, 1)), { compress: true });
     await zip.add(README_ENTRY, Buffer.from(README_TEXT), { compress: true });
     for (const file of manifest.files) {
       const path = deps.files.pathOf(file.sha256);
@@ -275,6 +286,7 @@ async function writeZip(deps: WriteDeps, partPath: string, manifest: Manifest, c
 async function readBack(path: string, written: Manifest, appVersion: string): Promise<void> {
   let read: Manifest;
   try {
+    // Signature included: a bundle this laptop cannot verify would be refused at the district too.
     read = await verifyBundle(path, { appVersion });
   } catch (error) {
     if (isDriveError(error)) throw error;

@@ -191,4 +191,39 @@ export const MIGRATIONS: Migration[] = [
       `);
     },
   },
+  {
+    name: 'USB bundles are signed: laptops trusted here, bundles held for a person (main/core/bundles/trust.ts)',
+    up(db) {
+      db.exec(`
+        -- Signing keys of facility laptops this office loads bundles from. One current key per laptop; a replaced key is kept, retired, so its history stays readable.
+        CREATE TABLE bundle_signers (
+          public_key TEXT PRIMARY KEY,
+          device_id TEXT NOT NULL,
+          device_name TEXT NOT NULL,
+          fingerprint TEXT NOT NULL,
+          -- enrolled: from the laptop's enrolment file, fingerprint compared; approved: a held bundle was approved.
+          how TEXT NOT NULL CHECK (how IN ('enrolled', 'approved')),
+          trusted_at TEXT NOT NULL,
+          retired_at TEXT
+        );
+        CREATE UNIQUE INDEX bundle_signers_one_current ON bundle_signers(device_id) WHERE retired_at IS NULL;
+
+        -- Bundles not loaded until a person approves them: unknown or changed signer, or no signature at all.
+        CREATE TABLE bundle_holds (
+          bundle_id TEXT PRIMARY KEY,
+          reason TEXT NOT NULL CHECK (reason IN ('unknown-signer', 'changed-key', 'unsigned')),
+          -- sha256 of the exact manifest bytes: an approval is for this bundle as it was seen, nothing edited since.
+          manifest_sha256 TEXT NOT NULL,
+          device_id TEXT NOT NULL,
+          device_name TEXT NOT NULL,
+          public_key TEXT,
+          fingerprint TEXT,
+          folder TEXT NOT NULL,
+          file_name TEXT NOT NULL,
+          held_at TEXT NOT NULL,
+          approved_at TEXT
+        );
+      `);
+    },
+  },
 ];

@@ -34,6 +34,7 @@ const STATE_COLOURS: Record<JobState, string> = {
   cancelled: 'grey',
   carried: 'blue-grey',
   delivered: 'teal',
+  held: 'deep-orange-darken-2',
 };
 
 export function stateColour(state: JobState): string {
