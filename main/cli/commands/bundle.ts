@@ -3,7 +3,7 @@ import type { Core } from '../../core/core';
 import { notFound } from '../../core/errors';
 import { openCore } from '../open-core';
 import { parse, UsageError } from '../args';
-import { printJson, type Output } from '../output';
+import { inline, printJson, type Output } from '../output';
 
 export const BUNDLE_HELP = `dhis2-ie bundle create --out DIR [--jobs ID,...] [--name "LAPTOP NAME"] [--json]
     Saves the imports waiting to be sent (or the jobs named) to one bundle file in DIR, a USB
@@ -33,7 +33,7 @@ export async function bundleCommand(argv: string[], output: Output): Promise<num
       const jobIds = values.jobs === undefined ? undefined : resolveJobIds(core, values.jobs);
       const result = await core.bundles.create({ folder: resolve(values.out), jobIds });
       if (values.json) return (printJson(output, result), 0);
-      for (const receipt of result.receipts) output.out(`Read ${receipt.fileName}: ${receipt.message}`);
+      for (const receipt of result.receipts) output.out(`Read ${inline(receipt.fileName)}: ${inline(receipt.message)}`);
       output.out(
         `Saved ${result.fileName} in ${resolve(values.out)} (${(result.bytes / 1024 / 1024).toFixed(2)} MB, ${result.jobIds.length} job${result.jobIds.length === 1 ? '' : 's'}${result.values === null ? '' : `, ${result.values.toLocaleString('en')} values`}); read back and checked.`,
       );
@@ -53,14 +53,14 @@ export async function bundleCommand(argv: string[], output: Output): Promise<num
         if (scan.items.length === 0) output.out('Nothing to load: no bundles, receipts or DHIS2 data files in that folder.');
         for (const item of scan.items) {
           const what = item.bundle
-            ? `bundle ${item.bundle.source.sequence} from ${item.bundle.source.deviceName}, ${item.bundle.jobs.length} job(s), made ${new Date(item.bundle.createdAt).toLocaleString()}`
+            ? `bundle ${item.bundle.source.sequence} from ${inline(item.bundle.source.deviceName)}, ${item.bundle.jobs.length} job(s), made ${new Date(item.bundle.createdAt).toLocaleString()}`
             : item.receipt
-              ? `receipt from ${item.receipt.district} (${item.receipt.stage})`
+              ? `receipt from ${inline(item.receipt.district)} (${item.receipt.stage})`
               : item.file
                 ? `${item.file.format.toUpperCase()} data file`
                 : item.kind;
-          output.out(`${item.status.toUpperCase().padEnd(9)} ${item.relativePath}: ${what}${item.message ? ` — ${item.message}` : ''}`);
-          for (const note of item.bundle?.notes ?? []) output.out(`          note: ${note}`);
+          output.out(`${item.status.toUpperCase().padEnd(9)} ${inline(item.relativePath)}: ${what}${item.message ? ` — ${inline(item.message)}` : ''}`);
+          for (const note of item.bundle?.notes ?? []) output.out(`          note: ${inline(note)}`);
         }
         for (const note of scan.notes) output.out(`Note: ${note}`);
         return 0;
@@ -70,11 +70,11 @@ export async function bundleCommand(argv: string[], output: Output): Promise<num
         printJson(output, report);
         return report.rejected.length > 0 ? 1 : 0;
       }
-      for (const item of report.loaded) output.out(`Loaded     ${item.fileName}: ${item.message}`);
-      for (const item of report.duplicate) output.out(`Duplicate  ${item.fileName}: ${item.message}`);
-      for (const item of report.rejected) output.out(`Rejected   ${item.fileName}: ${item.message}`);
-      for (const receipt of report.receipts) output.out(`Receipt    ${receipt.fileName}: ${receipt.message}`);
-      for (const written of report.receiptsWritten) output.out(`Wrote      ${written.fileName} (receipt, ${written.stage})`);
+      for (const item of report.loaded) output.out(`Loaded     ${inline(item.fileName)}: ${inline(item.message)}`);
+      for (const item of report.duplicate) output.out(`Duplicate  ${inline(item.fileName)}: ${inline(item.message)}`);
+      for (const item of report.rejected) output.out(`Rejected   ${inline(item.fileName)}: ${inline(item.message)}`);
+      for (const receipt of report.receipts) output.out(`Receipt    ${inline(receipt.fileName)}: ${inline(receipt.message)}`);
+      for (const written of report.receiptsWritten) output.out(`Wrote      ${inline(written.fileName)} (receipt, ${written.stage})`);
       for (const note of report.notes) output.out(`Note: ${note}`);
       const nothing = report.loaded.length + report.duplicate.length + report.rejected.length + report.receipts.length === 0;
       if (nothing) output.out('Nothing to load: no new bundles, receipts or DHIS2 data files in that folder.');

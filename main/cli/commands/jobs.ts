@@ -1,13 +1,15 @@
 import { JOB_STATE_LABELS, JOB_TYPE_LABELS, JobState, JobType } from '../../../shared/jobs';
 import { openCore } from '../open-core';
 import { parse, UsageError } from '../args';
-import { localTime, printJson, table, type Output } from '../output';
+import { inline, localTime, printJson, table, type Output } from '../output';
 import { notFound } from '../../core/errors';
+import { JOBS_RETRY_HELP, retryJob } from './jobs-retry';
 
 export const JOBS_HELP = `dhis2-ie jobs [--type T] [--state S] [--limit N] [--json]
     Lists jobs, newest first. Types: ${JobType.options.join(', ')}.
 dhis2-ie jobs show ID [--json]
-    One job with its parameters, files, result and progress log.`;
+    One job with its parameters, files, result and progress log.
+${JOBS_RETRY_HELP}`;
 
 export async function jobsCommand(argv: string[], output: Output): Promise<number> {
   const { values, positionals } = parse(argv, {
@@ -17,8 +19,9 @@ export async function jobsCommand(argv: string[], output: Output): Promise<numbe
   });
   if (values.help) return (void output.out(JOBS_HELP), 0);
   const [action, id] = positionals;
-  if (action !== undefined && action !== 'show' && action !== 'list')
-    throw new UsageError(`Unknown jobs action "${action}". Use: dhis2-ie jobs [list] or dhis2-ie jobs show ID.`);
+  if (action !== undefined && action !== 'show' && action !== 'list' && action !== 'retry')
+    throw new UsageError(`Unknown jobs action "${action}". Use: dhis2-ie jobs [list], dhis2-ie jobs show ID or dhis2-ie jobs retry ID.`);
+  if (action === 'retry' && !id) throw new UsageError('jobs retry needs a job id (see: dhis2-ie jobs).');
 
   const types = (values.type ?? []).map((t) => {
     const parsed = JobType.safeParse(t);
@@ -35,6 +38,7 @@ export async function jobsCommand(argv: string[], output: Output): Promise<numbe
 
   const core = openCore(values['data-dir']);
   try {
+    if (action === 'retry') return retryJob(core, id!, values.json === true, output);
     if (action === 'show') {
       if (!id) throw new UsageError('jobs show needs a job id (see: dhis2-ie jobs).');
       const job = core.jobs.get(id) ?? core.jobs.list({ limit: 1000, offset: 0 }).jobs.find((j) => j.id.startsWith(id));
@@ -43,21 +47,22 @@ export async function jobsCommand(argv: string[], output: Output): Promise<numbe
       if (values.json) return (printJson(output, { ...job, log }), 0);
       output.out(
         [
-          `${job.title}`,
+          // Titles, messages and file names come from files and bundles: a line break in one must not make a line here.
+          inline(job.title),
           `  id        ${job.id}`,
           `  type      ${JOB_TYPE_LABELS[job.type]} (${job.type})`,
-          `  state     ${JOB_STATE_LABELS[job.state]}${job.error ? ` — ${job.error.message}` : ''}`,
+          `  state     ${JOB_STATE_LABELS[job.state]}${job.error ? ` — ${inline(job.error.message)}` : ''}`,
           `  attempts  ${job.attempts} of ${job.maxAttempts}${job.nextAttemptAt ? `, next at ${localTime(job.nextAttemptAt)}` : ''}`,
           `  created   ${localTime(job.createdAt)}`,
           `  finished  ${localTime(job.finishedAt)}`,
           ...(job.progress
-            ? [`  progress  ${job.progress.message} (${job.progress.done}${job.progress.total !== null ? ` of ${job.progress.total}` : ''})`]
+            ? [`  progress  ${inline(job.progress.message)} (${job.progress.done}${job.progress.total !== null ? ` of ${job.progress.total}` : ''})`]
             : []),
           `  params    ${JSON.stringify(job.params)}`,
-          ...job.files.map((f) => `  file      ${f.name} (${f.size} bytes, sha256 ${f.sha256.slice(0, 12)}…)`),
+          ...job.files.map((f) => `  file      ${inline(f.name)} (${f.size} bytes, sha256 ${f.sha256.slice(0, 12)}…)`),
           '',
           'Log:',
-          ...log.map((e) => `  ${localTime(e.at)}  ${e.level.toUpperCase().padEnd(5)}  ${e.message}`),
+          ...log.map((e) => `  ${localTime(e.at)}  ${e.level.toUpperCase().padEnd(5)}  ${inline(e.message)}`),
         ].join('\n'),
       );
       return 0;
