@@ -143,4 +143,49 @@ describe('delivering data values through server and network faults', () => {
     expect(job.error?.message).toMatch(/even a single value/);
     expect(sim.dataValues()).toHaveLength(0);
   });
+
+  it('resumes after the app stopped mid-send: the part is sent again and said so, the parts before it are not', async () => {
+    sim.setLatency(800);
+    const job = start(100);
+    await waitFor(() => log(job).some((m) => m.startsWith('Part 1 done')), 'part 1 to be confirmed', 30_000);
+    await waitFor(() => core.jobs.require(job.id).progress?.message === 'Sending part 2', 'part 2 to be on its way', 30_000);
+    await core.close();
+    sim.setLatency(0);
+    core = testCore(join(dir.path, 'data'));
+    core.startBackground();
+    const done = await settle(job);
+    expect(done.state).toBe('done');
+    expect(sim.dataValues()).toHaveLength(TOTAL);
+    const result = done.result as ImportDataResult;
+    expect(result.resent).toEqual([expect.objectContaining({ part: 2, firstValue: 101, lastValue: 200, reason: 'interrupted' })]);
+    expect(result.server.importCount.imported + result.resent[0]!.ignored).toBe(TOTAL);
+    expect(log(done).some((m) => m.startsWith('Part 2 (values 101–200) was sent again because the app or the connection stopped'))).toBe(true);
+  });
+
+  it('resumes a job saved by the previous version (fixed chunks) without sending its confirmed chunks again', async () => {
+    const job = core.runner.create({ type: 'import-data', params: { chunkSize: 100 }, files: [file] });
+    // What version 1 of the checkpoint held after a kill: chunk 0 confirmed, chunk 1 on its way.
+    const summary = { responseType: 'ImportSummary', status: 'SUCCESS', importCount: { imported: 100, updated: 0, ignored: 0, deleted: 0 }, conflicts: [] };
+    core.jobs.update(job.id, {
+      checkpoint: {
+        flush: {
+          version: 1,
+          chunkSize: 100,
+          chunks: {
+            0: { state: 'confirmed', offset: 0, count: 100, summary, resent: false },
+            1: { state: 'sending', attempt: 1, startedAt: new Date().toISOString() },
+          },
+        },
+      },
+    });
+    core.startBackground();
+    const done = await settle(job);
+    expect(done.state).toBe('done');
+    // Only values 101-288 went to the server.
+    expect(sim.dataValues()).toHaveLength(TOTAL - 100);
+    const result = done.result as ImportDataResult;
+    expect(result.chunks).toBe(3);
+    expect(result.server.importCount.imported).toBe(TOTAL);
+    expect(result.resent.map((r) => [r.part, r.reason])).toEqual([[2, 'interrupted']]);
+  });
 });
