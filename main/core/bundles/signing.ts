@@ -137,13 +137,18 @@ export class SigningKeyStore {
   }
 
   private wrap(privateKey: KeyObject, publicKey: string): SigningKey {
-    return {
-      publicKey,
-      fingerprint: fingerprintOf(publicKey),
-      signManifest: (bytes) => sign(null, Buffer.concat([BUNDLE_CONTEXT, bytes]), privateKey).toString('base64'),
-      signEnrolment: (statement) => sign(null, Buffer.concat([ENROLMENT_CONTEXT, statement]), privateKey).toString('base64'),
-    };
+    return signingKeyOf(privateKey, publicKey);
   }
+}
+
+/** Signing with a private key held in memory (this laptop's, once unsealed; tests make others to play a forger). */
+export function signingKeyOf(privateKey: KeyObject, publicKey = rawPublicKey(createPublicKey(privateKey))): SigningKey {
+  return {
+    publicKey,
+    fingerprint: fingerprintOf(publicKey),
+    signManifest: (bytes) => sign(null, Buffer.concat([BUNDLE_CONTEXT, bytes]), privateKey).toString('base64'),
+    signEnrolment: (statement) => sign(null, Buffer.concat([ENROLMENT_CONTEXT, statement]), privateKey).toString('base64'),
+  };
 }
 
 function unreadableKey(): AppError {
