@@ -36,6 +36,7 @@ export const FailAsyncJobInput = z.strictObject({
   afterValues: z.number().int().min(0, 'afterValues must be 0 or more').optional(),
   mode: z.enum(['error', 'crash'], { error: 'mode must be "error" or "crash"' }).optional(),
   message: z.string().min(1, 'message must not be empty').optional(),
+  jobType: z.enum(['DATAVALUE_IMPORT', 'METADATA_IMPORT'], { error: 'jobType must be "DATAVALUE_IMPORT" or "METADATA_IMPORT"' }).optional(),
 });
 
 export const SeedMetadataInput = z.strictObject({

@@ -65,7 +65,7 @@ export interface Simulator {
   /** Every distinct POST /api/dataValueSets body (by SHA-256) and how often it came. */
   dataValuePosts(): DataValuePost[];
   /** The next async data value job fails after `afterValues` values: `error` ends with an ERROR summary, `crash` fails the job without one. */
-  failNextAsyncJob(opts: { afterValues?: number; mode?: 'error' | 'crash'; message?: string }): void;
+  failNextAsyncJob(opts: { afterValues?: number; mode?: 'error' | 'crash'; message?: string; jobType?: 'DATAVALUE_IMPORT' | 'METADATA_IMPORT' }): void;
   /** A DHIS2 restart: jobs, notifications and summaries are forgotten and running jobs stop. Stored data stays. */
   restartServer(): void;
   /** Resolves when no async job is queued or running. */
@@ -267,6 +267,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
         mode: valid.mode ?? 'error',
         message:
           valid.message ?? (valid.mode === 'crash' ? 'Job crashed (injected by dhis2-sim)' : 'Connection to the database was lost (injected by dhis2-sim)'),
+        jobType: valid.jobType ?? 'DATAVALUE_IMPORT',
       });
     },
     restartServer() {

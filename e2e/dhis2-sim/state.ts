@@ -41,6 +41,14 @@ export interface AsyncJobFault {
   /** `error`: the import fails with an ERROR summary ("The import process failed: <message>"); `crash`: the job itself fails, no summary. */
   mode: 'error' | 'crash';
   message: string;
+  /** Which kind of async job it hits; a metadata import only crashes (MetadataImportJob has no partial summary). */
+  jobType: 'DATAVALUE_IMPORT' | 'METADATA_IMPORT';
+}
+
+/** Takes the first pending fault for this kind of job. */
+export function takeAsyncJobFault(state: { asyncJobFaults: AsyncJobFault[] }, jobType: AsyncJobFault['jobType']): AsyncJobFault | undefined {
+  const index = state.asyncJobFaults.findIndex((fault) => fault.jobType === jobType);
+  return index < 0 ? undefined : state.asyncJobFaults.splice(index, 1)[0];
 }
 
 /**

@@ -7,7 +7,7 @@ import { importSummaryMessage, importSummaryXml, type ImportSummary } from '../d
 import { header, type SimRequest } from '../request';
 import { gzipIfAccepted, type SimResponse } from '../respond';
 import type { Route, RouteContext } from '../router';
-import type { AsyncJobFault, DataValuePost, SimState } from '../state';
+import { takeAsyncJobFault, type AsyncJobFault, type DataValuePost, type SimState } from '../state';
 import type { JobProgress } from '../tasks';
 import { hasAuthority, type SimUser } from '../users';
 import { webMessage, webMessageResponse } from '../webmessage';
@@ -118,7 +118,7 @@ function startAsyncImport(ctx: RouteContext, user: SimUser, format: ImportFormat
   const { req, state } = ctx;
   const parameters = importOptionsJson(options);
   const job = state.tasks.create('DATAVALUE_IMPORT', parameters);
-  const fault: AsyncJobFault | undefined = state.asyncJobFaults.shift();
+  const fault: AsyncJobFault | undefined = takeAsyncJobFault(state, 'DATAVALUE_IMPORT');
   void state.tasks
     .schedule(job, async (progress) => {
       try {

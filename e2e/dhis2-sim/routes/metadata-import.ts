@@ -8,7 +8,7 @@ import type { ImportReport } from '../md-report';
 import { header, type SimRequest } from '../request';
 import type { SimResponse } from '../respond';
 import type { Route, RouteContext } from '../router';
-import type { SimState } from '../state';
+import { takeAsyncJobFault, type SimState } from '../state';
 import type { JobProgress } from '../tasks';
 import type { SimUser } from '../users';
 import { webMessage, webMessageResponse } from '../webmessage';
@@ -111,9 +111,12 @@ function startAsyncImport(ctx: RouteContext, user: SimUser, format: Format, para
   const { req, state } = ctx;
   const parameters = metadataImportParamsJson(params);
   const job = state.tasks.create('METADATA_IMPORT', parameters);
+  const fault = takeAsyncJobFault(state, 'METADATA_IMPORT');
   void state.tasks
     .schedule(job, async (progress) => {
       try {
+        // An injected crash: the job fails before importing, as an exception in MetadataImportJob would.
+        if (fault) throw new Error(fault.message);
         await runJob(progress, state, user, format, params, body);
       } finally {
         await body.dispose();

@@ -98,6 +98,23 @@ describe('import-metadata job against the simulator', () => {
     expect(core.jobLog.list(job.id).some((entry) => /metadata sync queued/.test(entry.message))).toBe(true);
   });
 
+  it('a server job that crashed without a report: Retry sends the file again instead of following the dead job forever', async () => {
+    sim.failNextAsyncJob({ mode: 'crash', jobType: 'METADATA_IMPORT' });
+    const file = await store('good.json', JSON.stringify(GOOD));
+    const job = await run(file);
+    expect(job.state).toBe('needs-attention');
+    expect(job.error?.message).toMatch(/ended without a result: Process failed: Job crashed/);
+    expect(onServer('DeNewAaaaa1')).toBeUndefined();
+    core.runner.retry(job.id);
+    await waitFor(() => TERMINAL.has(core.jobs.get(job.id)!.state), 'the retried import to finish', 60_000);
+    const retried = core.jobs.get(job.id)!;
+    expect(retried.state).toBe('done');
+    const result = retried.result as ImportMetadataResult;
+    expect(result.server.status).toBe('OK');
+    expect(result.recovered).toMatch(/ended without a report/);
+    expect(onServer('DeNewAaaaa1')).toMatchObject({ name: 'ANC first visit' });
+  }, 60_000);
+
   it('a dry run asks the server to validate and saves nothing', async () => {
     const job = await run(await store('good.json', JSON.stringify(GOOD)), { dryRun: true });
     const result = job.result as ImportMetadataResult;

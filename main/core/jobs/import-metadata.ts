@@ -3,7 +3,7 @@ import { flattenErrors, type ImportReport } from '../../../shared/import-report'
 import type { Job } from '../../../shared/jobs';
 import type { Dhis2Client } from '../dhis2/client';
 import { parseImportReport, postMetadata } from '../dhis2/metadata-import';
-import { TaskLostError, waitForTask, type PollOptions } from '../dhis2/tasks';
+import { TaskFailedError, TaskLostError, waitForTask, type PollOptions } from '../dhis2/tasks';
 import { FormatError } from '../formats/format-error';
 import type { MetadataIndex } from '../metadata/index';
 import { checkMetadataFile, openMetadataFile, type OpenedMetadataFile } from '../metadata-import/open-file';
@@ -66,8 +66,12 @@ export function importMetadataJob(deps: ImportMetadataDeps): JobPlugin<ImportMet
         try {
           server = await sender.follow(checkpoint.jobType, checkpoint.jobId);
         } catch (error) {
-          if (!(error instanceof TaskLostError)) throw error;
-          ({ server, recovered } = await sender.recover(`The server no longer knows import job ${checkpoint.jobId} (it may have restarted)`));
+          // A job the server lost, or one that ended without a report, will never give one: following it again would wait forever.
+          if (error instanceof TaskLostError)
+            ({ server, recovered } = await sender.recover(`The server no longer knows import job ${checkpoint.jobId} (it may have restarted)`));
+          else if (error instanceof TaskFailedError)
+            ({ server, recovered } = await sender.recover(`The server's import job ${checkpoint.jobId} ended without a report (${error.message})`));
+          else throw error;
         }
       } else if (checkpoint?.state === 'sending') {
         ({ server, recovered } = await sender.recover('An earlier try did not finish sending the file, so whether the server received it is not known'));
