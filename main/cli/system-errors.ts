@@ -33,7 +33,7 @@ export function describeSystemError(error: unknown, database: string): string | 
   if (code === 'EACCES' || code === 'EPERM' || code === 'SQLITE_PERM' || code === 'SQLITE_AUTH')
     return `Permission denied: this user may not use ${where}. Check who owns it and its permissions (or use another file or folder), then try again.`;
   if (code === 'EIO' || code.startsWith('SQLITE_IOERR'))
-    return `The disk failed to read or write ${where} (an input/output error): the drive may be failing, full, or was unplugged. Check the drive, then run the command again; ${kept}.`;
+    return `The disk could not read or write ${where} (an input/output error): it is full, failing, or was unplugged. Free some space on it or check the drive (plug it back in), then run the command again; ${kept}.`;
   if (code === 'SQLITE_CORRUPT' || code === 'SQLITE_NOTADB')
     return `The app's database ${database} is damaged. Do not delete the data folder: copy it somewhere safe and ask your support team to look at it.`;
   if (code === 'SQLITE_CANTOPEN')

@@ -41,6 +41,12 @@ export interface CoreOptions {
   /** Registers the queue self-test job type (tests, support). Also on with DHIS2_IE_SELF_TEST_JOBS=1. */
   enableSelfTestJobs?: boolean;
   echoLog?: boolean;
+  /**
+   * The caller only reads (`dhis2-ie jobs`, `server list`): opening must not need to write, so that these
+   * still answer on a full disk. The database is read even when its shared-memory file cannot be made, and
+   * the key file for secrets is read (or made) only once a secret is.
+   */
+  readOnly?: boolean;
 }
 
 /** Everything the transports and the CLI need, wired once. */
@@ -71,13 +77,13 @@ export interface Core {
 export function createCore(options: CoreOptions): Core {
   const dataDir = ensureDataDir(options.dataDir);
   const log = new AppLog(dataDir, options.echoLog);
-  const db = openDatabase(join(dataDir, 'dhis2-ie.sqlite'));
+  const db = openDatabase(join(dataDir, 'dhis2-ie.sqlite'), { readOnly: options.readOnly });
   const bus = new EventBus();
   const settings = new SettingsRepo(db);
   const jobs = new JobsRepo(db);
   const jobLog = new JobLogRepo(db);
   const files = new FileStore(dataDir, db);
-  const cipher = options.cipher ?? createKeyFileCipher(dataDir);
+  const cipher = options.cipher ?? (options.readOnly ? deferredCipher(() => createKeyFileCipher(dataDir)) : createKeyFileCipher(dataDir));
   const servers = new ServerService(new ServersRepo(db), cipher, bus, options.appVersion);
 
   const registry = new JobRegistry();
@@ -167,4 +173,16 @@ export function createCore(options: CoreOptions): Core {
   });
   log.info(`Core opened in ${options.mode} mode on ${dataDir}`);
   return core;
+}
+
+/** The key-file cipher, made (which may write its key file) only when a secret is first sealed or opened. */
+function deferredCipher(make: () => SecretCipher): SecretCipher {
+  let made: SecretCipher | null = null;
+  const cipher = () => (made ??= make());
+  return {
+    kind: 'key-file',
+    strong: process.platform !== 'win32',
+    encrypt: async (plain) => cipher().encrypt(plain),
+    decrypt: async (sealed) => cipher().decrypt(sealed),
+  };
 }

@@ -26,7 +26,7 @@ export async function metadataCommand(argv: string[], output: Output): Promise<n
   if ((action === 'load' && extra.length > 0) || (action !== 'load' && file !== undefined)) {
     throw new UsageError(`Unexpected argument "${action === 'load' ? extra[0] : file}".`);
   }
-  const core = openCore(values['data-dir']);
+  const core = openCore(values['data-dir'], 'cli', { readOnly: action === 'status' });
   try {
     const serverId = values.server ? core.servers.resolve(values.server).id : undefined;
     switch (action) {

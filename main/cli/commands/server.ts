@@ -29,7 +29,7 @@ export async function serverCommand(argv: string[], output: Output): Promise<num
   const { values, positionals } = parse(argv, OPTIONS);
   const [action, target] = positionals;
   if (values.help || !action) return (void output.out(SERVER_HELP), action ? 0 : 2);
-  const core = openCore(values['data-dir']);
+  const core = openCore(values['data-dir'], 'cli', { readOnly: action === 'list' });
   try {
     switch (action) {
       case 'add': {

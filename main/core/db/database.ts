@@ -8,15 +8,46 @@ export type Db = Database.Database;
  * Opens the app database and brings its schema up to date.
  * WAL lets the CLI read while the app writes; synchronous=FULL because a job state that was
  * reported to the user must survive a power cut on a clinic laptop.
+ *
+ * `readOnly`: the caller only reads (`dhis2-ie jobs`, `server list`). When the disk is full, the shared-memory
+ * file WAL readers need cannot be made and the first read fails with a disk I/O error; such a caller then
+ * reads with the database locked for itself, which needs no such file (a few milliseconds of waiting for others).
  */
-export function openDatabase(file: string): Db {
+export function openDatabase(file: string, options: { readOnly?: boolean } = {}): Db {
   const db = new Database(file);
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = FULL');
-  db.pragma('foreign_keys = ON');
-  db.pragma('busy_timeout = 5000');
-  migrate(db);
-  return db;
+  try {
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = FULL');
+    db.pragma('foreign_keys = ON');
+    db.pragma('busy_timeout = 5000');
+    migrate(db);
+    return db;
+  } catch (error) {
+    db.close();
+    if (!options.readOnly || !isDiskFailure(error)) throw error;
+    return openLockedForReading(file);
+  }
+}
+
+function openLockedForReading(file: string): Db {
+  const db = new Database(file);
+  try {
+    // Set before anything is read: in exclusive mode SQLite keeps the WAL index in memory instead of a -shm file.
+    db.pragma('locking_mode = EXCLUSIVE');
+    db.pragma('foreign_keys = ON');
+    db.pragma('busy_timeout = 5000');
+    migrate(db);
+    return db;
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+}
+
+/** A full or failing disk, as SQLite reports it. */
+function isDiskFailure(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && (code === 'SQLITE_FULL' || code.startsWith('SQLITE_IOERR') || code === 'SQLITE_CANTOPEN');
 }
 
 export function schemaVersion(db: Db): number {
