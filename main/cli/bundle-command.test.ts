@@ -22,7 +22,22 @@ describe('dhis2-ie bundle create / load / scan', () => {
   });
   afterEach(() => box.close());
 
+  /** Preparing the laptop: it writes its enrolment file; the district officer types the fingerprint the laptop shows. */
+  async function enrolFacility(): Promise<string> {
+    const identity = await runAt('facility', 'bundle', 'identity', '--out', box.path, '--name', 'Ngelehun CHC');
+    expect(identity.code).toBe(0);
+    const fingerprint = /Signing key fingerprint: ([0-9A-F ]+)$/m.exec(identity.stdout)![1]!;
+    const file = join(box.path, 'dhis2-enrol-Ngelehun-CHC.json');
+    const refused = await runAt('district', 'bundle', 'enrol', file);
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toContain(`fingerprint ${fingerprint}`);
+    const enrolled = await runAt('district', 'bundle', 'enrol', file, '--fingerprint', fingerprint.toLowerCase());
+    expect(enrolled.stdout).toMatch(/^Enrolled Ngelehun CHC \(key [0-9A-F ]+\): its signed bundles now load here without asking\.$/m);
+    return fingerprint;
+  }
+
   it('carries a queued import to the district, imports it once, and brings the receipt back', async () => {
+    await enrolFacility();
     // Facility: no server at all; the import waits.
     expect((await runAt('facility', 'import', 'data', join(box.path, 'values.csv'))).code).toBe(0);
     expect((await runAt('facility', 'bundle', 'create')).code).toBe(2);
@@ -59,6 +74,7 @@ describe('dhis2-ie bundle create / load / scan', () => {
   });
 
   it('reports a damaged bundle as rejected with exit code 1 and loads the rest', async () => {
+    await enrolFacility();
     expect((await runAt('facility', 'import', 'data', join(box.path, 'values.csv'))).code).toBe(0);
     expect((await runAt('facility', 'bundle', 'create', '--out', usb)).code).toBe(0);
     const name = readdirSync(usb)[0]!;
@@ -68,5 +84,37 @@ describe('dhis2-ie bundle create / load / scan', () => {
     expect(loaded.stdout).toMatch(/^Loaded +dhis2-bundle-/m);
     expect(loaded.stdout).toMatch(/^Rejected +copy-cut-short-.*/m);
     expect((await runAt('district', 'bundle', 'frobnicate')).code).toBe(2);
+  });
+
+  it('holds a bundle from a laptop not enrolled here, says why, and loads it once approved; a DELETE waits for bundle confirm', async () => {
+    expect((await runAt('facility', 'import', 'data', join(box.path, 'values.csv'), '--strategy', 'DELETE')).code).toBe(0);
+    expect((await runAt('facility', 'bundle', 'create', '--out', usb, '--name', 'Ngelehun CHC')).code).toBe(0);
+    const fingerprint = /Signing key fingerprint: ([0-9A-F ]+)$/m.exec((await runAt('facility', 'bundle', 'identity')).stdout)![1]!;
+
+    const held = await runAt('district', 'bundle', 'load', usb);
+    expect(held.code).toBe(1);
+    expect(held.stdout).toMatch(
+      new RegExp(`^Held +dhis2-bundle-Ngelehun-CHC-0001-.*comes from a laptop not enrolled here \\(Ngelehun CHC, key ${fingerprint}\\)`, 'm'),
+    );
+    const id = /Approve it with: dhis2-ie bundle approve ([0-9a-f-]{8})$/m.exec(held.stdout)![1]!;
+    expect(held.stdout).not.toMatch(/^Loaded/m);
+    expect((await runAt('district', 'jobs', '--json')).stdout).toMatch(/"total": ?0/);
+
+    const approved = await runAt('district', 'bundle', 'approve', id);
+    expect(approved.code).toBe(0);
+    expect(approved.stdout).toMatch(new RegExp(`^Approved: bundles signed by key ${fingerprint} are trusted from Ngelehun CHC from now on\\.$`, 'm'));
+    expect(approved.stdout).toMatch(
+      /^Loaded +dhis2-bundle-.*1 job\(s\) queued from Ngelehun CHC\. 1 of them deletes on the server: held until you confirm it\./m,
+    );
+    const jobs = JSON.parse((await runAt('district', 'jobs', '--json')).stdout) as { jobs: { id: string; state: string }[] };
+    expect(jobs.jobs.map((job) => job.state)).toEqual(['held']);
+
+    // The delete is not sent by a flush; only once confirmed.
+    await runAt('district', 'server', 'add', '--name', 'Sim', '--url', box.sim.url, '--username', 'admin', '--password', 'district');
+    await runAt('district', 'flush');
+    expect(box.sim.dataValuePosts()).toHaveLength(0);
+    const confirmed = await runAt('district', 'bundle', 'confirm', jobs.jobs[0]!.id.slice(0, 8));
+    expect(confirmed.stdout).toMatch(/^Confirmed: ".*" is queued and will delete on the server/m);
+    expect((await runAt('district', 'bundle', 'confirm', jobs.jobs[0]!.id)).stderr).toMatch(/not waiting for a delete to be confirmed/);
   });
 });
