@@ -9,6 +9,7 @@ import type { FileRef } from '../../../shared/jobs';
 import { AppError } from '../errors';
 import { nowIso } from '../time';
 import { claimTempPath, sweepAbandonedTemp } from './temp-files';
+import { openRegularFile } from './regular-file';
 
 /** Large enough for a national yearly data export; anything bigger is almost surely a mistake. */
 export const DEFAULT_MAX_FILE_BYTES = 2 * 1024 ** 3;
@@ -109,7 +110,8 @@ export class FileStore {
   private async copyIn(path: string, name: string, tap: PassThrough | null): Promise<{ ref: FileRef }> {
     const hash = createHash('sha256');
     let size = 0;
-    const input = await open(path, 'r');
+    // A named pipe would hold the copy up forever, and a device never ends.
+    const input = await openRegularFile(path, name);
     const temp = claimTempPath(this.tmp);
     const tmpPath = temp.path;
     try {

@@ -1,9 +1,11 @@
-import { open as openFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
+import { basename } from 'node:path';
 import { createReadStream } from 'node:fs';
 import { pipeline, Transform, type Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import * as yauzl from 'yauzl';
 import { MetadataFileError } from './file-error';
+import { openRegularFile } from '../files/regular-file';
 
 export type Compression = 'none' | 'gzip' | 'zip';
 
@@ -30,9 +32,9 @@ export interface OpenedSource {
   stream: Readable;
 }
 
-/** Compression is read from the first bytes, never trusted from the file name. */
-export async function sniffCompression(path: string): Promise<Compression> {
-  const handle = await openFile(path, 'r');
+/** Compression is read from the first bytes, never trusted from the file name. A named pipe or a device is refused here. */
+export async function sniffCompression(path: string, name = basename(path)): Promise<Compression> {
+  const handle = await openRegularFile(path, name);
   try {
     const head = Buffer.alloc(4);
     const { bytesRead } = await handle.read(head, 0, 4, 0);
@@ -47,7 +49,7 @@ export async function sniffCompression(path: string): Promise<Compression> {
 }
 
 export async function openSource(path: string, name: string, limits: ExpansionLimits = DEFAULT_LIMITS): Promise<OpenedSource> {
-  const compression = await sniffCompression(path);
+  const compression = await sniffCompression(path, name);
   if (compression === 'none') return { compression, entryName: null, stream: chain(createReadStream(path), stripBom()) };
   if (compression === 'gzip') {
     const { size } = await stat(path);
