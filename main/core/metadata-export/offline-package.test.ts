@@ -4,8 +4,8 @@ import { pipeline } from 'node:stream/promises';
 import { Writable } from 'node:stream';
 import { appendCollections, offlinePackageQuery } from './offline-package';
 import { JobFailure } from '../jobs/plugin';
-import { METADATA_TYPES } from '../metadata/model';
-import { SYNC_FIELDS } from '../metadata/sync';
+import { SNAPSHOT_KINDS } from '../metadata/model';
+import { syncFields } from '../metadata/sync';
 
 /** Runs `text`, cut into pieces of `size` bytes, through the transform. */
 async function through(text: string | Buffer, size: number, extra: Record<string, unknown>): Promise<Buffer> {
@@ -61,8 +61,10 @@ describe('appendCollections', () => {
 describe('offlinePackageQuery', () => {
   it('asks /api/metadata for every synced type with the fields the sync uses, without sharing', () => {
     const query = offlinePackageQuery();
-    for (const type of METADATA_TYPES) expect(query.get(`${type}:fields`)).toBe(SYNC_FIELDS[type]);
+    for (const type of SNAPSHOT_KINDS) expect(query.get(`${type}:fields`)).toBe(syncFields(type));
+    expect(query.get('userGroups:fields')).toBe('id,name,code');
+    expect(query.get('organisationUnitLevels:fields')).toBe('id,name,code,level');
     expect(query.get('skipSharing')).toBe('true');
-    expect([...query.keys()].filter((key) => key.endsWith(':fields'))).toHaveLength(METADATA_TYPES.length);
+    expect([...query.keys()].filter((key) => key.endsWith(':fields'))).toHaveLength(SNAPSHOT_KINDS.length);
   });
 });

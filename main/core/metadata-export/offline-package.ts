@@ -3,8 +3,8 @@ import { z } from 'zod';
 import type { Dhis2Client } from '../dhis2/client';
 import { JobFailure } from '../jobs/plugin';
 import { OFFLINE_PACKAGE_KEY, OfflinePackageMarker } from '../metadata/load-file';
-import { METADATA_TYPES } from '../metadata/model';
-import { SYNC_FIELDS } from '../metadata/sync';
+import { SNAPSHOT_KINDS } from '../metadata/model';
+import { syncFields } from '../metadata/sync';
 
 /**
  * The "Prepare offline laptop" package: one DHIS2 metadata export holding what the metadata sync
@@ -16,7 +16,7 @@ import { SYNC_FIELDS } from '../metadata/sync';
 /** GET /api/metadata with each synced type and its fields; sharing is never needed offline. */
 export function offlinePackageQuery(): URLSearchParams {
   const query = new URLSearchParams();
-  for (const type of METADATA_TYPES) query.set(`${type}:fields`, SYNC_FIELDS[type]);
+  for (const type of SNAPSHOT_KINDS) query.set(`${type}:fields`, syncFields(type));
   query.set('skipSharing', 'true');
   query.set('download', 'true');
   return query;
@@ -72,7 +72,12 @@ export async function packageUser(client: Dhis2Client, signal?: AbortSignal): Pr
     username: me.username,
     orgUnits: user.organisationUnits.length,
     collections: {
-      [OFFLINE_PACKAGE_KEY]: { kind: 'offline-laptop', username: me.username, server: client.options.baseUrl } satisfies z.input<typeof OfflinePackageMarker>,
+      [OFFLINE_PACKAGE_KEY]: {
+        kind: 'offline-laptop',
+        username: me.username,
+        server: client.options.baseUrl,
+        kinds: [...SNAPSHOT_KINDS],
+      } satisfies z.input<typeof OfflinePackageMarker>,
       users: [user],
       userRoles: [...roles.values()].map((role) => ({ id: role.id, name: role.name ?? null, authorities: role.authorities ?? [] })),
     },

@@ -1,6 +1,11 @@
 import {
+  LEGACY_KINDS,
   METADATA_TYPE_LABELS,
   METADATA_TYPES,
+  isMetadataType,
+  type ReferenceKind,
+  type ReferenceRecord,
+  type SnapshotKind,
   type Attribute,
   type Category,
   type CategoryCombo,
@@ -21,6 +26,10 @@ import type { MetadataSnapshot } from '../../../shared/contract';
 /** Everything a snapshot holds, as plain records. */
 export interface MetadataContent {
   records: { [T in MetadataType]: readonly MetadataRecords[T][] };
+  /** Objects of the kinds kept only to tell whether they exist. */
+  references?: { readonly [K in ReferenceKind]?: readonly ReferenceRecord[] };
+  /** The kinds held, even with no objects; null or absent for a snapshot made before kinds were recorded. */
+  kinds?: readonly SnapshotKind[] | null;
   user: MetadataUser | null;
 }
 
@@ -70,7 +79,13 @@ export class MetadataIndex {
   readonly defaultCategoryCombo: string | null;
   readonly defaultCategoryOptionCombo: string | null;
 
+  /** False for a snapshot made before kinds were recorded: what it holds is inferred (LEGACY_KINDS). */
+  readonly kindsRecorded: boolean;
+
   private readonly records: { [T in MetadataType]: Map<string, IndexedRecords[T]> };
+  private readonly references = new Map<ReferenceKind, Map<string, ReferenceRecord>>();
+  private readonly held: ReadonlySet<SnapshotKind>;
+  private readonly referenceMaps = new Map<string, Map<string, Bucket>>();
   private readonly codeMaps = new Map<MetadataType, Map<string, Bucket>>();
   private readonly nameMaps = new Map<MetadataType, Map<string, Bucket>>();
   private readonly attributeMaps = new Map<string, Map<string, Bucket>>();
@@ -101,6 +116,17 @@ export class MetadataIndex {
     }
     maps.organisationUnits = placeOrgUnits(content.records.organisationUnits);
     this.records = maps;
+
+    for (const [kind, list] of Object.entries(content.references ?? {}) as [ReferenceKind, readonly ReferenceRecord[]][]) {
+      const map = new Map<string, ReferenceRecord>();
+      for (const record of list) map.set(record.id, record);
+      this.references.set(kind, map);
+    }
+    this.kindsRecorded = Array.isArray(content.kinds);
+    if (content.kinds) this.held = new Set(content.kinds);
+    // Before kinds were recorded a sync fetched LEGACY_KINDS, all of them; a file told only what it had objects of.
+    else if (snapshot?.source === 'server') this.held = new Set(LEGACY_KINDS);
+    else this.held = new Set(LEGACY_KINDS.filter((type) => maps[type].size > 0));
 
     for (const dataSet of maps.dataSets.values()) {
       const elements = new Map<string, string | null>();
@@ -163,6 +189,44 @@ export class MetadataIndex {
 
   count(type: MetadataType): number {
     return this.records[type].size;
+  }
+
+  // ------------------------------------------------------------ any kind held
+
+  /** Whether the snapshot holds every object of this kind the server has: then one it lacks is not on the server. */
+  holds(kind: SnapshotKind): boolean {
+    return this.held.has(kind);
+  }
+
+  /** Whether an object of this kind with this UID is in the snapshot. */
+  hasObject(kind: SnapshotKind, uid: string): boolean {
+    return isMetadataType(kind) ? this.records[kind].has(uid) : (this.references.get(kind)?.has(uid) ?? false);
+  }
+
+  /** The code of an object of the snapshot; undefined when it is not there. */
+  codeOf(kind: SnapshotKind, uid: string): string | null | undefined {
+    const record = isMetadataType(kind) ? this.records[kind].get(uid) : this.references.get(kind)?.get(uid);
+    return record === undefined ? undefined : record.code;
+  }
+
+  /** The UIDs of the objects of a kind whose code, or name, is this value. */
+  lookup(kind: SnapshotKind, property: 'code' | 'name', value: string): readonly string[] {
+    let bucket: Bucket | undefined;
+    if (isMetadataType(kind)) bucket = (property === 'code' ? this.codeMap(kind) : this.nameMap(kind)).get(value);
+    else {
+      const key = `${kind}|${property}`;
+      let map = this.referenceMaps.get(key);
+      if (!map) {
+        map = new Map();
+        for (const record of this.references.get(kind)?.values() ?? []) {
+          const text = record[property];
+          if (text !== null) addTo(map, text, record.id);
+        }
+        this.referenceMaps.set(key, map);
+      }
+      bucket = map.get(value);
+    }
+    return bucket === undefined ? [] : typeof bucket === 'string' ? [bucket] : bucket;
   }
 
   all<T extends MetadataType>(type: T): IterableIterator<IndexedRecords[T]> {

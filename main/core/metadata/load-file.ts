@@ -1,20 +1,22 @@
 import { open as openFile } from 'node:fs/promises';
 import {
-  METADATA_TYPE_LABELS,
-  METADATA_TYPES,
   OptionSchema,
   RECORD_SCHEMAS,
+  ReferenceRecordSchema,
   FileUserSchema,
+  METADATA_TYPES,
   UserRoleSchema,
   describeIssues,
   fileUserName,
   isMetadataType,
+  isSnapshotKind,
+  kindLabel,
   toMetadataUser,
   type FileUser,
-  type MetadataType,
   type MetadataUser,
   type OptionRecord,
   type OptionSet,
+  type SnapshotKind,
 } from './model';
 import { readExport, isJsonSyntaxError, locateSyntaxError } from './export-reader';
 import { openSource, describeDecompressionError, DEFAULT_LIMITS, type Compression, type ExpansionLimits } from './file-source';
@@ -36,7 +38,9 @@ export interface LoadFileInput {
 
 export interface LoadReport {
   compression: Compression;
-  counts: Record<MetadataType, number>;
+  counts: Record<SnapshotKind, number>;
+  /** The collections the file has whole (even empty): objects of these kinds it lacks are taken as not on the server. */
+  kinds: SnapshotKind[];
   version: string | null;
   /** The export date the file carries, as an ISO instant. */
   exportedAt: string | null;
@@ -63,7 +67,13 @@ const MAX_PROBLEMS_LISTED = 5;
  * before its `users`: whose package it is, so a laptop with no server yet takes that user's org units.
  */
 export const OFFLINE_PACKAGE_KEY = 'dhis2-ie';
-export const OfflinePackageMarker = z.object({ kind: z.literal('offline-laptop'), username: z.string().min(1), server: z.string().nullish() });
+export const OfflinePackageMarker = z.object({
+  kind: z.literal('offline-laptop'),
+  username: z.string().min(1),
+  server: z.string().nullish(),
+  /** The kinds the package asked the server for: DHIS2 leaves a kind with no objects out of an export, so one missing here has none. */
+  kinds: z.array(z.string()).nullish(),
+});
 
 const SystemInfo = z.object({ version: z.string().nullish(), date: z.string().nullish() }).nullish();
 
@@ -88,11 +98,15 @@ export async function loadMetadataFile(input: LoadFileInput): Promise<LoadReport
   state.finishOptionSets();
   builder.flush();
   const counts = builder.counts();
+  // Reference kinds alone are no offline copy: the one in use (org units, data sets) must not give way to them.
   const total = METADATA_TYPES.reduce((sum, type) => sum + counts[type], 0);
   if (total === 0) throw state.nothingUsable();
+  const kinds = state.kindsHeld();
+  builder.markHeld(kinds);
   return {
     compression: source.compression,
     counts,
+    kinds,
     version: state.version,
     exportedAt: state.exportedAt,
     user: state.user(),
@@ -103,8 +117,10 @@ export async function loadMetadataFile(input: LoadFileInput): Promise<LoadReport
 class LoadState {
   version: string | null = null;
   exportedAt: string | null = null;
-  private readonly seen = new Map<MetadataType, Set<string>>();
-  private readonly duplicates = new Map<MetadataType, number>();
+  private readonly seen = new Map<SnapshotKind, Set<string>>();
+  private readonly duplicates = new Map<SnapshotKind, number>();
+  /** Collections of known kinds the file has, in the order met. */
+  private readonly collections = new Set<SnapshotKind>();
   private readonly withoutId = new Map<string, number>();
   private readonly invalid = new Map<string, number>();
   private readonly problems: string[] = [];
@@ -119,7 +135,11 @@ class LoadState {
   constructor(private readonly input: LoadFileInput) {}
 
   readonly visitor = {
-    wantsCollection: (key: string) => isMetadataType(key) || SUPPORT_COLLECTIONS.has(key),
+    // Asked as each top-level list starts: the file then has that collection, even if it turns out empty.
+    wantsCollection: (key: string) => {
+      if (isSnapshotKind(key)) this.collections.add(key);
+      return isSnapshotKind(key) || SUPPORT_COLLECTIONS.has(key);
+    },
     wantsValue: (key: string) => key === 'system' || key === 'date' || key === OFFLINE_PACKAGE_KEY,
     onKey: (key: string) => {
       if (this.keys.length < 50) this.keys.push(key);
@@ -135,7 +155,10 @@ class LoadState {
         }
       } else if (key === OFFLINE_PACKAGE_KEY) {
         const marker = OfflinePackageMarker.safeParse(value);
-        if (marker.success) this.packageUser = marker.data.username;
+        if (marker.success) {
+          this.packageUser = marker.data.username;
+          for (const kind of marker.data.kinds ?? []) if (isSnapshotKind(kind)) this.collections.add(kind);
+        }
       } else if (key === 'date' && typeof value === 'string') {
         // Exports before 2.30 put the date at the top level.
         this.exportedAt ??= toInstant(value);
@@ -145,9 +168,9 @@ class LoadState {
   };
 
   private onObject(collection: string, value: unknown, index: number): void {
-    if (isMetadataType(collection)) {
+    if (isSnapshotKind(collection)) {
       if (!hasId(value)) return void this.count(this.withoutId, collection);
-      const parsed = RECORD_SCHEMAS[collection].safeParse(value);
+      const parsed = (isMetadataType(collection) ? RECORD_SCHEMAS[collection] : ReferenceRecordSchema).safeParse(value);
       if (!parsed.success) {
         this.count(this.invalid, collection);
         if (this.problems.length < MAX_PROBLEMS_LISTED) this.problems.push(describeIssues(parsed.error, `${collection}[${index}]`));
@@ -159,7 +182,7 @@ class LoadState {
       if (seen.has(record.id)) this.duplicates.set(collection, (this.duplicates.get(collection) ?? 0) + 1);
       seen.add(record.id);
       if (collection === 'optionSets') this.optionSets.push(record as OptionSet);
-      else this.input.builder.put<MetadataType>(collection, record);
+      else this.input.builder.put<SnapshotKind>(collection, record);
       return;
     }
     if (collection === 'options') {
@@ -200,6 +223,14 @@ class LoadState {
       set.options.sort((a, b) => (a.sortOrder ?? Number.MAX_SAFE_INTEGER) - (b.sortOrder ?? Number.MAX_SAFE_INTEGER));
       this.input.builder.put('optionSets', set);
     }
+  }
+
+  /**
+   * The collections the file has whole (an offline package also those it asked for and got none of). One
+   * with objects that could not be kept (no id, unreadable) is not: a missing object may be one of those.
+   */
+  kindsHeld(): SnapshotKind[] {
+    return [...this.collections].filter((kind) => !this.withoutId.has(kind) && !this.invalid.has(kind));
   }
 
   user(): MetadataUser | null {
@@ -252,7 +283,7 @@ function hasId(value: unknown): boolean {
 }
 
 function plural(n: number, collection: string): string {
-  const label = isMetadataType(collection) ? METADATA_TYPE_LABELS[collection] : { one: collection, many: collection };
+  const label = isSnapshotKind(collection) ? kindLabel(collection) : { one: collection, many: collection };
   return `${n} ${n === 1 ? label.one : label.many}`;
 }
 

@@ -37,6 +37,120 @@ export function isMetadataType(value: string): value is MetadataType {
   return (METADATA_TYPES as readonly string[]).includes(value);
 }
 
+/**
+ * Kinds the offline copy keeps only to tell whether an object exists (references to them, and whether an
+ * imported object is new): id, name, code and the few properties DHIS2 keeps unique. Users and user roles
+ * are left out: the offline laptop package carries only its own user and that user's roles, and a list of
+ * every account on the server has no place on a laptop that travels.
+ */
+export const REFERENCE_KINDS = [
+  'userGroups',
+  'organisationUnitGroups',
+  'organisationUnitGroupSets',
+  'organisationUnitLevels',
+  'categoryOptionGroups',
+  'categoryOptionGroupSets',
+  'dataElementGroups',
+  'dataElementGroupSets',
+  'indicatorTypes',
+  'indicators',
+  'indicatorGroups',
+  'indicatorGroupSets',
+  'legendSets',
+  'optionGroups',
+  'optionGroupSets',
+  'dataEntryForms',
+  'dataApprovalWorkflows',
+  'validationRules',
+  'validationRuleGroups',
+  'programs',
+  'programStages',
+  'trackedEntityTypes',
+  'trackedEntityAttributes',
+] as const;
+export type ReferenceKind = (typeof REFERENCE_KINDS)[number];
+
+/** Every collection a snapshot can hold. */
+export type SnapshotKind = MetadataType | ReferenceKind;
+export const SNAPSHOT_KINDS: readonly SnapshotKind[] = [...METADATA_TYPES, ...REFERENCE_KINDS];
+
+/**
+ * What the sync fetched before snapshots recorded the kinds they hold: a snapshot without that record
+ * holds these (a file loaded then: those of them it had objects of).
+ */
+export const LEGACY_KINDS: readonly MetadataType[] = METADATA_TYPES;
+
+export function isReferenceKind(value: string): value is ReferenceKind {
+  return (REFERENCE_KINDS as readonly string[]).includes(value);
+}
+
+export function isSnapshotKind(value: string): value is SnapshotKind {
+  return isMetadataType(value) || isReferenceKind(value);
+}
+
+/** Kinds with a `shortName` (DHIS2 keeps it unique on most of them). */
+const WITH_SHORT_NAME: ReadonlySet<ReferenceKind> = new Set([
+  'organisationUnitGroups',
+  'organisationUnitGroupSets',
+  'categoryOptionGroups',
+  'categoryOptionGroupSets',
+  'dataElementGroups',
+  'dataElementGroupSets',
+  'indicators',
+  'indicatorGroupSets',
+  'optionGroups',
+  'programs',
+  'trackedEntityAttributes',
+]);
+
+/** The fields the sync and the offline package ask for, per reference kind. */
+export function referenceKindFields(kind: ReferenceKind): string {
+  const fields = ['id', 'name', 'code'];
+  if (WITH_SHORT_NAME.has(kind)) fields.push('shortName');
+  if (kind === 'organisationUnitLevels') fields.push('level');
+  return fields.join(',');
+}
+
+export const REFERENCE_KIND_LABELS: Record<ReferenceKind, { one: string; many: string }> = {
+  userGroups: { one: 'user group', many: 'user groups' },
+  organisationUnitGroups: { one: 'organisation unit group', many: 'organisation unit groups' },
+  organisationUnitGroupSets: { one: 'organisation unit group set', many: 'organisation unit group sets' },
+  organisationUnitLevels: { one: 'organisation unit level', many: 'organisation unit levels' },
+  categoryOptionGroups: { one: 'category option group', many: 'category option groups' },
+  categoryOptionGroupSets: { one: 'category option group set', many: 'category option group sets' },
+  dataElementGroups: { one: 'data element group', many: 'data element groups' },
+  dataElementGroupSets: { one: 'data element group set', many: 'data element group sets' },
+  indicatorTypes: { one: 'indicator type', many: 'indicator types' },
+  indicators: { one: 'indicator', many: 'indicators' },
+  indicatorGroups: { one: 'indicator group', many: 'indicator groups' },
+  indicatorGroupSets: { one: 'indicator group set', many: 'indicator group sets' },
+  legendSets: { one: 'legend set', many: 'legend sets' },
+  optionGroups: { one: 'option group', many: 'option groups' },
+  optionGroupSets: { one: 'option group set', many: 'option group sets' },
+  dataEntryForms: { one: 'data entry form', many: 'data entry forms' },
+  dataApprovalWorkflows: { one: 'data approval workflow', many: 'data approval workflows' },
+  validationRules: { one: 'validation rule', many: 'validation rules' },
+  validationRuleGroups: { one: 'validation rule group', many: 'validation rule groups' },
+  programs: { one: 'program', many: 'programs' },
+  programStages: { one: 'program stage', many: 'program stages' },
+  trackedEntityTypes: { one: 'tracked entity type', many: 'tracked entity types' },
+  trackedEntityAttributes: { one: 'tracked entity attribute', many: 'tracked entity attributes' },
+};
+
+export function kindLabel(kind: SnapshotKind): { one: string; many: string } {
+  return isMetadataType(kind) ? METADATA_TYPE_LABELS[kind] : REFERENCE_KIND_LABELS[kind];
+}
+
+/** An object of a reference kind: enough to say it exists, and to find it by code or name. */
+export interface ReferenceRecord {
+  id: string;
+  name: string | null;
+  code: string | null;
+  shortName: string | null;
+  /** Organisation unit levels only: the level number, which DHIS2 keeps unique. */
+  level: number | null;
+}
+
 export interface AttributeValue {
   attribute: string;
   value: string;
@@ -384,6 +498,16 @@ export const RECORD_SCHEMAS: { [T in MetadataType]: z.ZodType<MetadataRecords[T]
   dataSets: DataSetSchema,
   organisationUnits: OrgUnitSchema,
 };
+
+export const ReferenceRecordSchema = z
+  .object({ id: z.string().min(1), name: text, code: text, shortName: text, level: num })
+  .transform((raw): ReferenceRecord => ({
+    id: raw.id,
+    name: raw.name ?? null,
+    code: raw.code ?? null,
+    shortName: raw.shortName ?? null,
+    level: raw.level ?? null,
+  }));
 
 /** /api/me with the fields the sync asks for. */
 export const MeSchema = z

@@ -4,7 +4,21 @@ import type { MetadataSnapshot } from '../../../shared/contract';
 import { parseJsonColumn, toJsonColumn } from '../db/json-column';
 import { AppError } from '../errors';
 import { nowIso } from '../time';
-import { METADATA_TYPES, isMetadataType, type MetadataRecords, type MetadataType, type MetadataUser } from './model';
+import {
+  METADATA_TYPES,
+  REFERENCE_KINDS,
+  SNAPSHOT_KINDS,
+  isMetadataType,
+  isReferenceKind,
+  isSnapshotKind,
+  kindLabel,
+  type MetadataRecords,
+  type MetadataType,
+  type MetadataUser,
+  type ReferenceKind,
+  type ReferenceRecord,
+  type SnapshotKind,
+} from './model';
 import type { MetadataContent } from './index';
 
 export type SnapshotSource = MetadataSnapshot['source'];
@@ -34,6 +48,9 @@ export interface SnapshotTarget {
   jobId?: string | null;
 }
 
+/** The record type of each kind a snapshot holds. */
+export type SnapshotRecords = MetadataRecords & Record<ReferenceKind, ReferenceRecord>;
+
 export interface SnapshotFinish {
   version: string | null;
   /** When DHIS2 produced the metadata; null: now. */
@@ -43,6 +60,15 @@ export interface SnapshotFinish {
 }
 
 const BATCH_ROWS = 1000;
+
+/**
+ * The type under which a snapshot records each kind it holds (uid: the kind), written when the kind is
+ * complete, so a kind held with no objects is known to be empty. Snapshots made before this have no
+ * such rows; they hold LEGACY_KINDS. Not a DHIS2 collection name, so it never meets a real one.
+ */
+const HELD = '#held';
+/** The HELD row every snapshot finished since gets, so one that holds no kind is not taken for an old one. */
+const RECORDED = '*';
 
 /**
  * Snapshots of offline metadata in SQLite. A new one is written beside the active one and swapped
@@ -74,18 +100,20 @@ export class MetadataStore {
 
   get(snapshotId: string): MetadataSnapshot | null {
     const row = this.row(snapshotId);
-    return row ? toSnapshot(row) : null;
+    return row ? this.toSnapshot(row) : null;
   }
 
   /** The snapshot in use for a server (null: the one loaded with no server). */
   active(serverId: string | null): MetadataSnapshot | null {
     const row = this.db.prepare(`SELECT * FROM metadata_snapshots WHERE state = 'active' AND COALESCE(server_id, '') = ?`).get(serverId ?? '') as
       SnapshotRow | undefined;
-    return row ? toSnapshot(row) : null;
+    return row ? this.toSnapshot(row) : null;
   }
 
   listActive(): MetadataSnapshot[] {
-    return (this.db.prepare(`SELECT * FROM metadata_snapshots WHERE state = 'active' ORDER BY created_at`).all() as SnapshotRow[]).map(toSnapshot);
+    return (this.db.prepare(`SELECT * FROM metadata_snapshots WHERE state = 'active' ORDER BY created_at`).all() as SnapshotRow[]).map((row) =>
+      this.toSnapshot(row),
+    );
   }
 
   /** All objects of a snapshot, for building its index. */
@@ -93,11 +121,26 @@ export class MetadataStore {
     const row = this.row(snapshotId);
     if (!row) throw new AppError('METADATA_GONE', 'This metadata snapshot no longer exists; it was replaced or removed.');
     const records = Object.fromEntries(METADATA_TYPES.map((type) => [type, []])) as unknown as { [T in MetadataType]: MetadataRecords[T][] };
-    const select = this.db.prepare('SELECT type, data FROM metadata_objects WHERE snapshot_id = ?').raw(true);
-    for (const [type, data] of select.iterate(snapshotId) as IterableIterator<[string, string]>) {
+    const references = Object.fromEntries(REFERENCE_KINDS.map((kind) => [kind, []])) as unknown as Record<ReferenceKind, ReferenceRecord[]>;
+    const kinds: SnapshotKind[] = [];
+    const select = this.db.prepare('SELECT type, uid, data FROM metadata_objects WHERE snapshot_id = ?').raw(true);
+    for (const [type, uid, data] of select.iterate(snapshotId) as IterableIterator<[string, string, string]>) {
       if (isMetadataType(type)) (records[type] as unknown[]).push(JSON.parse(data));
+      else if (isReferenceKind(type)) references[type].push(JSON.parse(data) as ReferenceRecord);
+      else if (type === HELD && isSnapshotKind(uid)) kinds.push(uid);
     }
-    return { records, user: parseJsonColumn<MetadataUser>(row.user, 'user', row.id) };
+    return { records, references, kinds: this.recordsKinds(snapshotId) ? kinds : null, user: parseJsonColumn<MetadataUser>(row.user, 'user', row.id) };
+  }
+
+  /** The kinds a snapshot records holding so far (none yet: empty). */
+  heldKinds(snapshotId: string): SnapshotKind[] {
+    const rows = this.db.prepare('SELECT uid FROM metadata_objects WHERE snapshot_id = ? AND type = ?').pluck().all(snapshotId, HELD) as string[];
+    return rows.filter(isSnapshotKind);
+  }
+
+  /** False for a snapshot finished before the kinds it holds were recorded. */
+  recordsKinds(snapshotId: string): boolean {
+    return this.db.prepare('SELECT 1 FROM metadata_objects WHERE snapshot_id = ? AND type = ? AND uid = ?').get(snapshotId, HELD, RECORDED) !== undefined;
   }
 
   /**
@@ -123,7 +166,17 @@ export class MetadataStore {
   private row(snapshotId: string): SnapshotRow | undefined {
     return this.db.prepare('SELECT * FROM metadata_snapshots WHERE id = ?').get(snapshotId) as SnapshotRow | undefined;
   }
+
+  private toSnapshot(row: SnapshotRow): MetadataSnapshot {
+    const snapshot = toSnapshot(row);
+    if (row.state !== 'building' && !this.recordsKinds(row.id)) snapshot.notes = [...snapshot.notes, LEGACY_NOTE];
+    return snapshot;
+  }
 }
+
+const LEGACY_NOTE = `This copy was made before the app kept ${REFERENCE_KINDS.slice(0, 4)
+  .map((kind) => kindLabel(kind).many)
+  .join(', ')} and similar kinds: references to them cannot be checked offline. Sync again (or load the file again) to check them.`;
 
 /** Writes one snapshot's objects; `finish` makes it the server's active snapshot. */
 export class SnapshotBuilder {
@@ -141,13 +194,13 @@ export class SnapshotBuilder {
   }
 
   /** Buffers one object; rows are written in batches, each batch one transaction. */
-  put<T extends MetadataType>(type: T, record: MetadataRecords[T]): void {
+  put<K extends SnapshotKind>(type: K, record: SnapshotRecords[K]): void {
     this.pending.push([type, record.id, JSON.stringify(record)]);
     if (this.pending.length >= BATCH_ROWS) this.flush();
   }
 
   /** Writes a whole page now, in one transaction. */
-  putAll<T extends MetadataType>(type: T, records: readonly MetadataRecords[T][]): void {
+  putAll<K extends SnapshotKind>(type: K, records: readonly SnapshotRecords[K][]): void {
     for (const record of records) this.pending.push([type, record.id, JSON.stringify(record)]);
     this.flush();
   }
@@ -162,19 +215,30 @@ export class SnapshotBuilder {
   }
 
   /** Forgets what an interrupted attempt wrote for one type, before fetching it again. */
-  clearType(type: MetadataType): void {
+  clearType(type: SnapshotKind): void {
     this.pending = this.pending.filter(([pendingType]) => pendingType !== type);
-    this.db.prepare('DELETE FROM metadata_objects WHERE snapshot_id = ? AND type = ?').run(this.id, type);
+    this.db.transaction(() => {
+      this.db.prepare('DELETE FROM metadata_objects WHERE snapshot_id = ? AND type = ?').run(this.id, type);
+      this.db.prepare('DELETE FROM metadata_objects WHERE snapshot_id = ? AND type = ? AND uid = ?').run(this.id, HELD, type);
+    })();
   }
 
-  counts(): Record<MetadataType, number> {
+  /** Records that the snapshot holds every object of these kinds there is (none, if none were put). */
+  markHeld(kinds: readonly SnapshotKind[]): void {
     this.flush();
-    const counts = Object.fromEntries(METADATA_TYPES.map((type) => [type, 0])) as Record<MetadataType, number>;
+    this.db.transaction(() => {
+      for (const kind of kinds) this.insert.run(this.id, HELD, kind, '{}');
+    })();
+  }
+
+  counts(): Record<SnapshotKind, number> {
+    this.flush();
+    const counts = Object.fromEntries(SNAPSHOT_KINDS.map((type) => [type, 0])) as Record<SnapshotKind, number>;
     const rows = this.db.prepare('SELECT type, COUNT(*) AS n FROM metadata_objects WHERE snapshot_id = ? GROUP BY type').all(this.id) as {
       type: string;
       n: number;
     }[];
-    for (const { type, n } of rows) if (isMetadataType(type)) counts[type] = n;
+    for (const { type, n } of rows) if (isSnapshotKind(type)) counts[type] = n;
     return counts;
   }
 
@@ -182,10 +246,15 @@ export class SnapshotBuilder {
   finish(meta: SnapshotFinish): MetadataSnapshot {
     this.assertBuilding();
     this.flush();
-    const counts = this.counts();
+    const all = this.counts();
+    const held = new Set(this.store.heldKinds(this.id));
+    // Kinds not held have no count: a 0 there would read as "the server has none".
+    const counts: Record<string, number> = {};
+    for (const kind of SNAPSHOT_KINDS) if (isMetadataType(kind) || held.has(kind)) counts[kind] = all[kind];
     const loadedAt = nowIso();
     this.db.transaction(() => {
       this.assertBuilding();
+      this.insert.run(this.id, HELD, RECORDED, '{}');
       this.db.prepare(`UPDATE metadata_snapshots SET state = 'retired' WHERE state = 'active' AND COALESCE(server_id, '') = ?`).run(this.serverId ?? '');
       this.db
         .prepare(`UPDATE metadata_snapshots SET state = 'active', version = ?, taken_at = ?, loaded_at = ?, counts = ?, notes = ?, user = ? WHERE id = ?`)

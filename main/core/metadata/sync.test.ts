@@ -6,7 +6,7 @@ import type { Core } from '../core';
 import type { Job } from '../../../shared/jobs';
 import { generateContent } from './testing/generate';
 import { startFakeDhis2, type FakeDhis2 } from './testing/fake-dhis2';
-import { METADATA_TYPES } from './model';
+import { METADATA_TYPES, REFERENCE_KINDS } from './model';
 import { SYNC_FIELDS } from './sync';
 
 const CONTENT = generateContent({ orgUnits: 40, dataElements: 12, dataSets: 2, branching: [3, 9] });
@@ -91,8 +91,8 @@ describe('metadata sync job', () => {
       ]),
     );
     const after = fake.requests.slice(before);
-    // Only org units (unfinished when it stopped) and /api/me are fetched again; not even the version.
-    expect([...new Set(after.map((request) => request.collection))]).toEqual(['organisationUnits', 'me']);
+    // Only org units (unfinished when it stopped), the kinds after them and /api/me are fetched again; not even the version.
+    expect([...new Set(after.map((request) => request.collection))]).toEqual(['organisationUnits', ...REFERENCE_KINDS, 'me']);
     expect(after.filter((request) => request.collection === 'organisationUnits').map((request) => request.page)).toEqual([1, 2, 3, 4, 5, 6]);
     const snapshot = core.metadata.status(serverId)[0]!.snapshot!;
     expect(snapshot.source).toBe('server');

@@ -4,16 +4,21 @@ import type { MetadataSnapshot } from '../../../shared/contract';
 import { JobFailure, type JobContext, type JobPlugin } from '../jobs/plugin';
 import type { Dhis2Client } from '../dhis2/client';
 import {
-  METADATA_TYPES,
-  METADATA_TYPE_LABELS,
   MeSchema,
   RECORD_SCHEMAS,
+  ReferenceRecordSchema,
+  SNAPSHOT_KINDS,
   describeIssues,
-  type MetadataRecords,
+  isMetadataType,
+  kindLabel,
+  referenceKindFields,
   type MetadataType,
   type MetadataUser,
+  type ReferenceKind,
+  type SnapshotKind,
 } from './model';
-import type { MetadataStore, SnapshotBuilder } from './store';
+import type { MetadataStore, SnapshotBuilder, SnapshotRecords } from './store';
+import { Dhis2Error } from '../dhis2/errors';
 import { validationGaps } from './gaps';
 
 const REF = 'id';
@@ -44,17 +49,25 @@ export const SYNC_FIELDS: Record<MetadataType, string> = {
  * Data sets and category options carry their org unit lists: on a national server one data set
  * can name ten thousand. Fewer of them per page keeps each answer small on a clinic's link.
  */
-const PAGE_SIZE_CAP: Partial<Record<MetadataType, number>> = { dataSets: 20, categoryOptions: 200 };
+const PAGE_SIZE_CAP: Partial<Record<SnapshotKind, number>> = { dataSets: 20, categoryOptions: 200 };
 /** A page is a big answer on a slow link; the ping timeout the client has would cut it off. */
 const PAGE_TIMEOUT_MS = 180_000;
 
 export const ME_FIELDS = 'id,username,name,displayName,authorities,organisationUnits[id],dataViewOrganisationUnits[id]';
 
+/** The fields asked for per kind: the modelled types' own, and id, name, code (and what is unique) for the rest. */
+export function syncFields(kind: SnapshotKind): string {
+  return isMetadataType(kind) ? SYNC_FIELDS[kind] : referenceKindFields(kind);
+}
+
 /** What a resumed sync starts from: finished types are never fetched again. */
 export interface SyncCheckpoint {
   snapshotId: string;
   version: string | null;
-  done: MetadataType[];
+  /** Kinds fetched whole (and held); a checkpoint of an older version lists only modelled types. */
+  done: SnapshotKind[];
+  /** Kinds the server would not list for this user: not held, so their references are not judged offline. */
+  refused?: ReferenceKind[];
   user: MetadataUser | null;
   userDone: boolean;
 }
@@ -71,7 +84,7 @@ export interface SyncMetadataDeps {
   onSwapped(serverId: string, snapshot: MetadataSnapshot): void;
 }
 
-const STEPS = METADATA_TYPES.length + 1;
+const STEPS = SNAPSHOT_KINDS.length + 1;
 
 /**
  * The `sync-metadata` job: pages through each collection endpoint into a snapshot being built,
@@ -106,7 +119,7 @@ async function runSync(ctx: JobContext<SyncMetadataParams>, deps: SyncMetadataDe
     checkpoint = { snapshotId: builder.id, version: null, done: [], user: null, userDone: false };
     ctx.saveCheckpoint(checkpoint, { done: 0, total: STEPS, message: 'Starting' });
   } else if (checkpoint.done.length > 0) {
-    ctx.log('info', `Continuing: ${checkpoint.done.map((type) => METADATA_TYPE_LABELS[type].many).join(', ')} already synced.`);
+    ctx.log('info', `Continuing: ${checkpoint.done.map((type) => kindLabel(type).many).join(', ')} already synced.`);
   }
 
   if (checkpoint.version === null) {
@@ -115,20 +128,33 @@ async function runSync(ctx: JobContext<SyncMetadataParams>, deps: SyncMetadataDe
     ctx.saveCheckpoint(checkpoint, undefined, `Server runs DHIS2 ${info.version}.`);
   }
 
-  for (const type of METADATA_TYPES) {
-    if (checkpoint.done.includes(type)) continue;
-    const step = checkpoint.done.length;
-    const total = await fetchType(ctx, client, builder, type, step);
+  for (const type of SNAPSHOT_KINDS) {
+    const refused: ReferenceKind[] = checkpoint.refused ?? [];
+    if (checkpoint.done.includes(type) || (refused as SnapshotKind[]).includes(type)) continue;
+    const step = checkpoint.done.length + refused.length;
+    const label = capitalise(kindLabel(type).many);
+    let total: number;
+    try {
+      total = await fetchType(ctx, client, builder, type, step);
+    } catch (error) {
+      // A kind kept only for references may be closed to this user; the copy is still good without it.
+      if (isMetadataType(type) || !(error instanceof Dhis2Error) || (error.status !== 403 && error.status !== 404)) throw error;
+      builder.clearType(type);
+      checkpoint = { ...checkpoint, refused: [...refused, type] };
+      ctx.saveCheckpoint(
+        checkpoint,
+        { done: step + 1, total: STEPS, message: `${label}: not listed for this user` },
+        `${label}: the server would not list them for this user (${error.status}), so references to them cannot be checked offline.`,
+      );
+      continue;
+    }
+    builder.markHeld([type]);
     checkpoint = { ...checkpoint, done: [...checkpoint.done, type] };
-    ctx.saveCheckpoint(
-      checkpoint,
-      { done: step + 1, total: STEPS, message: `${capitalise(METADATA_TYPE_LABELS[type].many)}: ${total} synced` },
-      `${capitalise(METADATA_TYPE_LABELS[type].many)}: ${total} synced.`,
-    );
+    ctx.saveCheckpoint(checkpoint, { done: step + 1, total: STEPS, message: `${label}: ${total} synced` }, `${label}: ${total} synced.`);
   }
 
   if (!checkpoint.userDone) {
-    ctx.progress(METADATA_TYPES.length, STEPS, 'The signed-in user');
+    ctx.progress(SNAPSHOT_KINDS.length, STEPS, 'The signed-in user');
     const body = await client.getJson('/me', z.unknown(), ctx.signal, { fields: ME_FIELDS });
     const me = MeSchema.safeParse(body);
     if (!me.success)
@@ -137,12 +163,17 @@ async function runSync(ctx: JobContext<SyncMetadataParams>, deps: SyncMetadataDe
     ctx.saveCheckpoint(checkpoint, { done: STEPS, total: STEPS, message: 'All metadata in' }, `Signed in as ${me.data.username}.`);
   }
 
+  // A sync begun by an older version wrote no record of the kinds it finished.
+  builder.markHeld(checkpoint.done);
   const counts = builder.counts();
+  const refusedNotes = (checkpoint.refused ?? []).map(
+    (kind) => `The server would not list ${kindLabel(kind).many} for this user: references to them cannot be checked offline.`,
+  );
   const snapshot = builder.finish({
     version: checkpoint.version,
     takenAt: null,
     user: checkpoint.user,
-    notes: validationGaps(counts, 'server', checkpoint.user !== null),
+    notes: [...validationGaps(counts, 'server', checkpoint.user !== null), ...refusedNotes],
   });
   ctx.log('info', 'The new metadata copy is in use.');
   deps.onSwapped(serverId, snapshot);
@@ -150,7 +181,7 @@ async function runSync(ctx: JobContext<SyncMetadataParams>, deps: SyncMetadataDe
 }
 
 /** Every page of one collection; a page that does not parse stops the sync and names itself. */
-async function fetchType<T extends MetadataType>(
+async function fetchType<T extends SnapshotKind>(
   ctx: JobContext<SyncMetadataParams>,
   client: Dhis2Client,
   builder: SnapshotBuilder,
@@ -158,8 +189,9 @@ async function fetchType<T extends MetadataType>(
   step: number,
 ): Promise<number> {
   builder.clearType(type);
-  const label = METADATA_TYPE_LABELS[type];
-  const schema = z.array(RECORD_SCHEMAS[type] as z.ZodType<MetadataRecords[T]>);
+  const label = kindLabel(type);
+  const record = (isMetadataType(type) ? RECORD_SCHEMAS[type] : ReferenceRecordSchema) as z.ZodType<SnapshotRecords[T]>;
+  const schema = z.array(record);
   const pageSize = Math.min(ctx.params.pageSize, PAGE_SIZE_CAP[type] ?? Number.MAX_SAFE_INTEGER);
   let page = 1;
   let pageCount = 1;
@@ -168,7 +200,7 @@ async function fetchType<T extends MetadataType>(
     ctx.progress(step + (page - 1) / pageCount, STEPS, `${capitalise(label.many)}: page ${page}${pageCount > 1 ? ` of ${pageCount}` : ''}`);
     const answer = await client.getPage(
       `/${type}`,
-      { fields: SYNC_FIELDS[type], paging: 'true', pageSize: String(pageSize), page: String(page), order: 'id:asc' },
+      { fields: syncFields(type), paging: 'true', pageSize: String(pageSize), page: String(page), order: 'id:asc' },
       type,
       ctx.signal,
       PAGE_TIMEOUT_MS,
