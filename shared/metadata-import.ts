@@ -185,6 +185,11 @@ export const MetadataOfflineCheck = z.object({
   report: ImportReport,
   preview: MetadataPreview,
   objects: z.number().int().nonnegative(),
+  /**
+   * References and objects the offline copy could not judge (kinds it does not hold): when above 0 the
+   * report's status speaks only for the rest, and an OK is not the server's OK.
+   */
+  unchecked: z.number().int().nonnegative().default(0),
   /** Checks that could not be done offline, and other things worth knowing, in plain words. */
   notes: z.array(z.string()),
   /** "metadata as of …, from …" of the snapshot used; null when there was none (only checks within the file were made). */

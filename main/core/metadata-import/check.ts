@@ -33,7 +33,10 @@ interface ReferenceKind {
 
 interface ReferenceUse {
   kind: ReferenceKind;
-  key: string;
+  /** The identifier the import matches by; null when the reference has none (DHIS2 then finds nothing: E5002 `[null]`). */
+  key: string | null;
+  /** With identifier CODE, the reference's id too: DHIS2 knows its default objects by id whatever the identifier. */
+  id: string | null;
   /** The name the file gives the referenced object, if any (for DHIS2's `Name [id] (Klass)`). */
   name: string | null;
   duplicate: boolean;
@@ -194,13 +197,19 @@ function summarise(record: MetadataObjectRecord, spec: TypeSpec, identifier: Ide
     const list = spec2.collection ? (Array.isArray(value) ? value : []) : value === undefined || value === null ? [] : [value];
     const seen = new Set<string>();
     for (const item of list) {
-      const key = referenceKey(item, identifier);
-      if (key === null) continue;
-      const duplicate = spec2.collection && seen.has(key);
-      seen.add(key);
+      // A bare string is read as an id (DHIS2 builds `{"id": ...}` from it), so under CODE it has no code.
+      if (typeof item === 'string' ? item === '' : !isPlainObject(item)) continue;
+      const key = typeof item === 'string' ? (identifier === 'UID' ? item : null) : referenceKey(item, identifier);
+      const id = identifier === 'CODE' ? (typeof item === 'string' ? item : textOf(item.id)) : null;
+      // Only a reference by id met by identifier CODE is known to find nothing; one with no identifier at all is
+      // a CSV row's (DHIS2 gives it an id while reading).
+      if (key === null && id === null) continue;
+      const duplicate = spec2.collection && key !== null && seen.has(key);
+      if (key !== null) seen.add(key);
       references.push({
         kind: kindOf(spec2.property, spec2.target, spec2.collection, embeddedIn, resolvedWhileReading.has(spec2.property)),
-        key: own(key)!,
+        key: own(key),
+        id: own(id),
         name: isPlainObject(item) ? own(textOf(item.name)) : null,
         duplicate,
       });
@@ -232,7 +241,7 @@ function summarise(record: MetadataObjectRecord, spec: TypeSpec, identifier: Ide
       // Sharing always names users and groups by UID, whatever the import's identifier.
       for (const [key, access] of Object.entries(map)) {
         const uid = isPlainObject(access) ? (textOf(access.id) ?? key) : key;
-        references.push({ kind: kindOf(accesses, target, false, null, false, accesses), key: uid, name: null, duplicate: false });
+        references.push({ kind: kindOf(accesses, target, false, null, false, accesses), key: uid, id: null, name: null, duplicate: false });
       }
     }
   }
@@ -295,6 +304,8 @@ interface TypeOutcome {
   report: TypeReport;
   /** What happens to each object (skipped ones are not here). */
   actions: Map<ObjectSummary, { action: PreviewAction; existence: Existence }>;
+  /** Objects DHIS2 would keep whose creation or update the offline copy cannot tell: in no count of the stats. */
+  undecided: number;
 }
 
 class Verdict {
@@ -303,6 +314,8 @@ class Verdict {
   private readonly optionKeys: { ids: Set<string>; codes: Set<string> } | null;
   private readonly unresolvedOffline = new Map<string, { references: number; keys: Set<string> }>();
   private readonly notes: string[] = [];
+  /** References without a code inside embedded objects (`dataSetElements`), per embedding property. */
+  private readonly uncodedEmbedded = new Map<string, number>();
 
   constructor(
     private readonly options: CheckOptions,
@@ -327,28 +340,38 @@ class Verdict {
     return this.identifier === 'CODE' ? summary.code : summary.id;
   }
 
-  /** Whether the offline copy can say if objects of this type exist on the server. */
+  /**
+   * Whether the offline copy can say if objects of this type exist on the server: it holds the kind (all of
+   * its objects, perhaps none). A kind it does not hold is never taken as empty.
+   */
   private checkable(type: string): boolean {
-    const index = this.index;
     const offline = typeSpec(type)?.offline;
-    if (!index || !offline) return false;
-    const fromServer = index.snapshot?.source === 'server';
-    if (offline === 'options') return fromServer || index.count('optionSets') > 0;
-    return fromServer || index.count(offline) > 0;
+    if (!this.index || !offline) return false;
+    return this.index.holds(offline === 'options' ? 'optionSets' : offline);
   }
 
   private exists(type: string, key: string): Existence {
     if (!this.checkable(type)) return 'unknown';
-    const index = this.index!;
-    const offline = typeSpec(type)!.offline!;
-    if (offline === 'options') return (this.identifier === 'CODE' ? this.optionKeys!.codes : this.optionKeys!.ids).has(key) ? 'exists' : 'absent';
-    if (this.identifier === 'UID') return index.has(offline, key) ? 'exists' : 'absent';
-    const found = index.resolve(offline, key, 'CODE');
-    return found.ok || found.reason === 'ambiguous' ? 'exists' : 'absent';
+    return this.storedUid(type, key) !== null ? 'exists' : 'absent';
   }
 
-  private isDefault(target: string, key: string): boolean {
-    if (this.identifier === 'CODE') return key === 'default' && target in DEFAULT_OBJECT_UIDS;
+  /** The UID of the server's object the identifier matches (as the preheat does), or null; only for checkable types. */
+  private storedUid(type: string, key: string): string | null {
+    const index = this.index!;
+    const offline = typeSpec(type)!.offline!;
+    if (offline === 'options') return (this.identifier === 'CODE' ? this.optionKeys!.codes : this.optionKeys!.ids).has(key) ? key : null;
+    if (this.identifier === 'UID') return index.hasObject(offline, key) ? key : null;
+    return index.lookup(offline, 'code', key)[0] ?? null;
+  }
+
+  /** A reference to one of DHIS2's default objects, which never fails (Preheat.isDefault compares ids, whatever the identifier). */
+  private isDefaultReference(target: string, use: ReferenceUse): boolean {
+    if (this.identifier === 'UID') return use.key !== null && this.isDefault(target, use.key);
+    return (use.id !== null && this.isDefault(target, use.id, 'UID')) || (use.key !== null && this.isDefault(target, use.key));
+  }
+
+  private isDefault(target: string, key: string, identifier: Identifier = this.identifier): boolean {
+    if (identifier === 'CODE') return key === 'default' && target in DEFAULT_OBJECT_UIDS;
     if (DEFAULT_OBJECT_UIDS[target] === key) return true;
     const index = this.index;
     if (!index) return false;
@@ -373,7 +396,7 @@ class Verdict {
       const list: ObjectSummary[] = [];
       for (const summary of byType.get(type) ?? []) {
         // DefaultObjectBundleValidationService.cleanDefaults: DHIS2's own default objects are never imported or counted.
-        if (summary.id !== null && this.isDefault(type, summary.id) && this.identifier === 'UID') {
+        if (summary.id !== null && this.isDefault(type, summary.id, 'UID')) {
           skipped.set(summary, '');
           defaultsSkipped++;
           continue;
@@ -391,11 +414,14 @@ class Verdict {
     const total = emptyStats();
     const previewTypes: PreviewType[] = [];
     const items: PreviewItem[] = [];
-    for (const { spec, report, actions } of outcomes) {
+    let undecided = 0;
+    for (const { spec, report, actions, undecided: undecidedOfType } of outcomes) {
       const stats = report.stats;
       if (allIgnored) {
-        stats.ignored += stats.created + stats.updated + stats.deleted;
+        stats.ignored += stats.created + stats.updated + stats.deleted + undecidedOfType;
         stats.created = stats.updated = stats.deleted = 0;
+      } else {
+        undecided += undecidedOfType;
       }
       stats.total = stats.created + stats.updated + stats.deleted + stats.ignored;
       addStats(total, stats);
@@ -437,8 +463,29 @@ class Verdict {
       );
     }
     for (const reason of skipped.values()) if (reason) notes.push(reason);
+    if (undecided > 0) {
+      // Without offline metadata the note saying so comes first; it already says existence is not checked.
+      notes.splice(
+        this.index ? 0 : notes.length,
+        0,
+        `${undecided.toLocaleString('en')} ${undecided === 1 ? 'object is' : 'objects are'} in no count of the report: whether the server already has ${undecided === 1 ? 'it' : 'them'} cannot be told offline, so neither can what DHIS2 does with ${undecided === 1 ? 'it' : 'them'}.`,
+      );
+    }
+    let uncheckedReferences = 0;
+    for (const entry of this.unresolvedOffline.values()) uncheckedReferences += entry.references;
+    for (const [property, count] of this.uncodedEmbedded) {
+      uncheckedReferences += count;
+      notes.push(
+        `${count.toLocaleString('en')} ${count === 1 ? 'reference' : 'references'} inside ${property} ${count === 1 ? 'has' : 'have'} no code: matching by code, DHIS2 finds nothing for ${count === 1 ? 'it' : 'them'} and refuses ${count === 1 ? 'it' : 'them'} (E5002). Export the file with codes, or import it by UID.`,
+      );
+    }
+    const unchecked = uncheckedReferences + undecided;
+    if (unchecked > 0 && status === 'OK' && this.index) {
+      notes.unshift('No error was found, but not everything could be checked offline (see below): the server may still refuse some objects.');
+    }
     return {
       report: { status, stats: total, typeReports },
+      unchecked,
       preview: { types: previewTypes, items, itemsPerType: this.itemsPerType },
       objects: this.summaries.length,
       notes,
@@ -478,7 +525,10 @@ class Verdict {
     const existence = new Map<ObjectSummary, Existence>();
     for (const summary of list) {
       const key = this.keyOf(summary);
-      existence.set(summary, summary.generatedId || key === null ? 'absent' : this.exists(spec.plural, key));
+      const state = summary.generatedId || key === null ? 'absent' : this.exists(spec.plural, key);
+      existence.set(summary, state);
+      // Matched by code, the object takes the stored object's id (DefaultPreheatService), as every report then shows it.
+      if (state === 'exists' && this.identifier === 'CODE' && spec.offline !== 'options') summary.id = this.storedUid(spec.plural, key!) ?? summary.id;
     }
 
     if (importStrategy === 'DELETE') {
@@ -512,6 +562,7 @@ class Verdict {
     }
 
     const stats: Stats = { ...emptyStats(), ignored };
+    let undecided = 0;
     const actions = new Map<ObjectSummary, { action: PreviewAction; existence: Existence }>();
     for (const summary of list) {
       const state = existence.get(summary)!;
@@ -521,12 +572,14 @@ class Verdict {
       }
       const action: PreviewAction = summary.membership && importStrategy === 'CREATE_AND_UPDATE' ? 'update' : actionFor(importStrategy, state);
       actions.set(summary, { action, existence: state });
-      if (action === 'update') stats.updated++;
+      // Whether the server has it decides between created and updated, or E5000/E5001: not a count to claim.
+      if (state === 'unknown' && !summary.membership) undecided++;
+      else if (action === 'update') stats.updated++;
       else if (action === 'delete') stats.deleted++;
       else stats.created++;
     }
     const objectReports = [...reports.values()].sort((a, b) => (a.index ?? 0) - (b.index ?? 0));
-    return { spec, report: { klass: spec.klass, stats, objectReports }, actions };
+    return { spec, report: { klass: spec.klass, stats, objectReports }, actions, undecided };
   }
 
   /** SchemaCheck and UniquenessCheck look at the objects the strategy acts on (ValidationUtils.selectObjectsBasedOnImportStrategy). */
@@ -543,7 +596,7 @@ class Verdict {
    */
   private skippedWhileReading(summary: ObjectSummary): string | null {
     for (const { kind: reference, key } of summary.references ?? []) {
-      if (!reference.resolvedWhileReading || reference.collection) continue;
+      if (!reference.resolvedWhileReading || reference.collection || key === null) continue;
       if (typeSpec(summary.type)?.references.some((r) => r.property === reference.property && r.required)) continue;
       if (this.inFile.get(reference.target)?.has(key)) continue;
       if (this.exists(reference.target, key) !== 'absent') continue;
@@ -607,9 +660,9 @@ class Verdict {
         if (!values) taken.set(property, (values = new Map()));
         let holder = values.get(value) ?? null;
         if (holder === null && offline && (property === 'code' || property === 'name')) {
-          const found = this.index!.resolve(offline, value, property === 'code' ? 'CODE' : 'NAME');
-          const other = found.ok ? found.uid : found.reason === 'ambiguous' ? (found.candidates[0] ?? null) : null;
-          if (other !== null && other !== summary.id) holder = this.identifier === 'CODE' ? (this.index!.get(offline, other)?.code ?? other) : other;
+          const other = this.index!.lookup(offline, property, value)[0] ?? null;
+          // The preheat's uniqueness map names stored objects by the identifier; under CODE one without a code is not in it.
+          if (other !== null) holder = this.identifier === 'CODE' ? (this.index!.codeOf(offline, other) ?? null) : other;
         }
         if (holder !== null && holder !== own) {
           const args = [property, value, describe(summary.name, own, spec.klass), holder];
@@ -636,9 +689,16 @@ class Verdict {
     const objectDescribed = describe(summary.name, this.keyOf(summary), spec.klass);
     for (const use of summary.references) {
       const { kind, key } = use;
-      if (this.isDefault(kind.target, key)) continue;
+      if (this.isDefaultReference(kind.target, use)) continue;
       if (use.duplicate) {
         errors.push(this.referenceError('E5007', spec, summary, use, objectDescribed));
+        continue;
+      }
+      if (key === null) {
+        // Nothing to match by: the preheat finds nothing, whatever the server holds. Inside an embedded object
+        // DHIS2 words the error its own way, which this check does not reproduce, so it is left to the server.
+        if (kind.embeddedIn === null || kind.embeddedIn === 'attributeValues') errors.push(this.referenceError('E5002', spec, summary, use, objectDescribed));
+        else this.uncodedEmbedded.set(kind.embeddedIn, (this.uncodedEmbedded.get(kind.embeddedIn) ?? 0) + 1);
         continue;
       }
       if (this.inFile.get(kind.target)?.has(key)) continue;
@@ -670,7 +730,10 @@ class Verdict {
 
   private referenceError(code: 'E5002' | 'E5007', spec: TypeSpec, summary: ObjectSummary, use: ReferenceUse, objectDescribed: string): ErrorReport {
     const { kind } = use;
-    const args = [describe(use.name, use.key, typeSpec(kind.target)?.klass ?? kind.target), objectDescribed, kind.reportProperty];
+    // Sharing is checked by UID whatever the identifier, and names the object by UID too (ReferencesCheck.checkSharing).
+    const sharing = kind.property === 'userGroupAccesses' || kind.property === 'userAccesses';
+    const owner = sharing ? describe(summary.name, summary.id, spec.klass) : objectDescribed;
+    const args = [describe(use.name, use.key, typeSpec(kind.target)?.klass ?? kind.target), owner, kind.reportProperty];
     const error: ErrorReport = {
       message: formatMessage(code, args),
       mainKlass: spec.klass,

@@ -31,7 +31,7 @@ function json(name: string): Record<string, unknown> {
   return JSON.parse(readFileSync(metadataFixture('json', name), 'utf8')) as Record<string, unknown>;
 }
 
-/** What ObjectBundleServiceTest#defaultSetup puts in the database: data elements A-D (createDataElement). */
+/** What ObjectBundleServiceTest#defaultSetup puts in the database: data elements A-D (createDataElement), user A and its group (createUserGroup). */
 function defaultSetup(): MetadataIndex {
   const elements = ['A', 'B', 'C', 'D'].map((c) => ({
     id: `deabcdefgh${c}`,
@@ -43,7 +43,7 @@ function defaultSetup(): MetadataIndex {
     aggregationType: 'SUM',
     categoryCombo: { id: 'bjDvmb4bfuf' },
   }));
-  return indexFromExport({ ...defaultsExport(), dataElements: elements });
+  return indexFromExport({ ...defaultsExport(), dataElements: elements, userGroups: [{ id: 'ugabcdefghA', name: 'UserGroupA' }] });
 }
 
 const defaults = () => indexFromExport(defaultsExport());
@@ -260,7 +260,17 @@ describe('CSV metadata fixtures (CsvMetadataImportTest, CsvImportServiceTest)', 
     expect(groups.report.stats.created).toBe(2);
     const sets = await csv('option_group_set.csv', 'OPTION_GROUP_SET', index);
     expect(sets.report.stats.created).toBe(2);
-    const members = await csv('option_group_set_members.csv', 'OPTION_GROUP_SET_MEMBERSHIP', index);
+    // The earlier steps made the groups and group sets: the server now has them.
+    const optionGroups = [
+      { id: 'UeHtizvXbx6', name: 'optionGroupA', shortName: 'groupA' },
+      { id: 'EVYjFX6Ez0a', name: 'optionGroupB', shortName: 'groupB' },
+    ];
+    const optionGroupSets = [
+      { id: 'FB9i0Jl2R80', name: 'optiongroupsetA' },
+      { id: 'K30djctzUtN', name: 'optiongroupsetB' },
+    ];
+    const after = indexFromExport({ ...defaultsExport(), optionSets, optionGroups, optionGroupSets });
+    const members = await csv('option_group_set_members.csv', 'OPTION_GROUP_SET_MEMBERSHIP', after);
     expect(members.report.stats.updated).toBe(2);
   });
 
@@ -297,8 +307,16 @@ describe('CSV metadata fixtures (CsvMetadataImportTest, CsvImportServiceTest)', 
   });
 
   it('indicators.csv: the indicator type is looked up by DHIS2 while reading, so the check cannot tell offline and says so', async () => {
-    const result = await csv('indicators.csv', 'INDICATOR', defaults());
+    const result = await csv('indicators.csv', 'INDICATOR', indexFromExport(defaultsExport(), 'server', null));
     expect(codes(result)).toEqual([]);
     expect(result.notes.some((note) => note.startsWith('Cannot check references to indicator types offline'))).toBe(true);
+  });
+
+  it('indicators.csv on a server known to have no indicator types: DHIS2 finds none while reading, so both indicators miss it (E4000)', async () => {
+    const result = await csv('indicators.csv', 'INDICATOR', defaults());
+    expect(flattenErrors(result.report).map(({ error }) => [error.errorCode, error.errorProperty])).toEqual([
+      ['E4000', 'indicatorType'],
+      ['E4000', 'indicatorType'],
+    ]);
   });
 });

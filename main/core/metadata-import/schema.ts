@@ -1,4 +1,4 @@
-import type { MetadataType } from '../metadata/model';
+import { isSnapshotKind, type SnapshotKind } from '../metadata/model';
 
 /**
  * What the offline check knows of DHIS2's metadata schemas (2.41): for each collection of a metadata
@@ -40,8 +40,8 @@ export interface TypeSpec {
   unique: readonly string[];
   references: readonly ReferenceSpec[];
   embedded?: readonly EmbeddedSpec[];
-  /** The offline metadata holds this type, so references to it and its existence can be checked. */
-  offline?: MetadataType | 'options';
+  /** The kind of the offline metadata that may hold this type (if the snapshot holds it, existence and references can be checked). */
+  offline?: SnapshotKind | 'options';
   /** DHIS2 types whose objects have no `code` uniqueness (options are unique per option set only). */
   codeNotUnique?: boolean;
 }
@@ -518,8 +518,12 @@ function words(plural: string): { one: string; many: string } {
 }
 
 const BY_PLURAL = new Map<string, TypeSpec>();
-for (const spec of SPECS) BY_PLURAL.set(spec.plural, spec);
-for (const [plural, klass] of CLASS_ONLY) BY_PLURAL.set(plural, { plural, klass, ...words(plural), required: [], lengths: {}, unique: [], references: [] });
+// Every type the offline copy can hold is checked against it when the copy does hold it.
+const offlineKind = (plural: string): SnapshotKind | undefined => (isSnapshotKind(plural) ? plural : undefined);
+for (const spec of SPECS) BY_PLURAL.set(spec.plural, { ...spec, offline: spec.offline ?? offlineKind(spec.plural) });
+for (const [plural, klass] of CLASS_ONLY) {
+  BY_PLURAL.set(plural, { plural, klass, ...words(plural), required: [], lengths: {}, unique: [], references: [], offline: offlineKind(plural) });
+}
 
 /** Keys of a metadata export that are not collections of objects. */
 export const HEADER_KEYS: ReadonlySet<string> = new Set(['system', 'date']);

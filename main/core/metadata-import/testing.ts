@@ -1,7 +1,18 @@
 import { join } from 'node:path';
 import type { MetadataSnapshot } from '../../../shared/contract';
 import { MetadataIndex } from '../metadata/index';
-import { METADATA_TYPES, OptionSchema, RECORD_SCHEMAS, type OptionSet } from '../metadata/model';
+import {
+  METADATA_TYPES,
+  OptionSchema,
+  RECORD_SCHEMAS,
+  REFERENCE_KINDS,
+  ReferenceRecordSchema,
+  SNAPSHOT_KINDS,
+  type OptionSet,
+  type ReferenceKind,
+  type ReferenceRecord,
+  type SnapshotKind,
+} from '../metadata/model';
 import { emptyContent } from '../metadata/testing/generate';
 
 /** Test helpers; not used by the app. */
@@ -12,9 +23,22 @@ export function metadataFixture(...parts: string[]): string {
   return join(METADATA_FIXTURES, ...parts);
 }
 
-/** An offline index holding the objects of a metadata export, as if synced from a server (or loaded from a file). */
-export function indexFromExport(exported: Record<string, unknown>, source: 'server' | 'file' = 'server'): MetadataIndex {
+/**
+ * An offline index holding the objects of a metadata export, as if synced from a server (holding every kind,
+ * most of them empty) or loaded from a file (holding the collections it has). `kinds` overrides what is held;
+ * null stands for a snapshot made before kinds were recorded.
+ */
+export function indexFromExport(
+  exported: Record<string, unknown>,
+  source: 'server' | 'file' = 'server',
+  kinds: readonly SnapshotKind[] | null = source === 'server' ? SNAPSHOT_KINDS : SNAPSHOT_KINDS.filter((kind) => Array.isArray(exported[kind])),
+): MetadataIndex {
   const content = emptyContent();
+  const references: Partial<Record<ReferenceKind, ReferenceRecord[]>> = {};
+  for (const kind of REFERENCE_KINDS) {
+    const list = exported[kind];
+    if (Array.isArray(list)) references[kind] = list.map((item) => ReferenceRecordSchema.parse(item));
+  }
   for (const type of METADATA_TYPES) {
     const list = exported[type];
     if (!Array.isArray(list)) continue;
@@ -44,7 +68,7 @@ export function indexFromExport(exported: Record<string, unknown>, source: 'serv
     counts,
     notes: [],
   };
-  return MetadataIndex.build(content, snapshot);
+  return MetadataIndex.build({ ...content, references, kinds }, snapshot);
 }
 
 /** DHIS2's default category objects, with the UIDs every instance has. */
