@@ -207,3 +207,11 @@ export type JobTransport = z.infer<typeof JobTransport>;
 
 export const ApproveBundleInput = z.object({ bundleId: z.string().trim().min(1).max(100) });
 export type ApproveBundleInput = z.input<typeof ApproveBundleInput>;
+
+export const ApproveBundleResult = z.object({
+  /** What was approved, in words. */
+  message: z.string(),
+  /** The load of the approved bundle from where it was seen; null when that drive is no longer there. */
+  report: LoadReport.nullable(),
+});
+export type ApproveBundleResult = z.infer<typeof ApproveBundleResult>;

@@ -8,7 +8,18 @@ import { FolderCheck, FolderListing, FolderPathInput } from './folders';
 import { OrgUnitChildren, OrgUnitLookupResult, OrgUnitSearchResult } from './org-unit-tree';
 import { DataSetCoverageResult } from './data-set-coverage';
 import { DEPENDENCY_OBJECT_TYPES, MetadataExportTypeList, PickableObjectList } from './metadata-export';
-import { CreateBundleInput, CreateBundleResult, DeviceIdentity, DeviceName, FolderScan, JobTransport, LoadFolderInput, LoadReport } from './bundles';
+import {
+  ApproveBundleInput,
+  ApproveBundleResult,
+  CreateBundleInput,
+  CreateBundleResult,
+  DeviceIdentity,
+  DeviceName,
+  FolderScan,
+  JobTransport,
+  LoadFolderInput,
+  LoadReport,
+} from './bundles';
 
 /**
  * The one contract between the renderer and main. Both transports (Electron IPC and browser-mode
@@ -222,6 +233,10 @@ export const methods = {
   'bundles.scan': method(z.object({ folder: LoadFolderInput.shape.folder }), FolderScan),
   'bundles.load': method(LoadFolderInput, LoadReport),
   'bundles.jobTransport': method(ById, JobTransport),
+  /** A person approves a held bundle (unknown or changed signer, or unsigned): its key is trusted, then it is loaded if its drive is still there. */
+  'bundles.approve': method(ApproveBundleInput, ApproveBundleResult),
+  /** A person confirms a delete that arrived by USB: the held job is queued. */
+  'bundles.confirmDelete': method(ById, Job),
 
   'settings.get': method(Empty, Settings),
   'settings.update': method(SettingsUpdate, Settings),

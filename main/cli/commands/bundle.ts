@@ -153,17 +153,10 @@ async function trustAction(
     return 0;
   }
   if (action === 'approve') {
-    const { hold, report } = await core.bundles.approve(target);
+    const { hold, message, report } = await core.bundles.approve(target);
     if (values.json) return (printJson(output, { hold, report }), 0);
-    output.out(
-      hold.public_key
-        ? `Approved: bundles signed by key ${hold.fingerprint} are trusted from ${inline(hold.device_name)} from now on.`
-        : `Approved: ${inline(hold.file_name)} as it is now (it is not signed).`,
-    );
-    if (!report) {
-      output.out(`${inline(hold.file_name)} is no longer in ${inline(hold.folder)}; load the drive again to load it.`);
-      return 0;
-    }
+    output.out(inline(message));
+    if (!report) return 0;
     for (const item of report.loaded) output.out(`Loaded     ${inline(item.fileName)}: ${inline(item.message)}`);
     for (const item of report.held) output.out(`Held       ${inline(item.fileName)}: ${inline(item.message)}`);
     for (const item of report.rejected) output.out(`Rejected   ${inline(item.fileName)}: ${inline(item.message)}`);

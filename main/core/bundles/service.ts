@@ -145,7 +145,7 @@ export class BundleService {
    * enrolled before, if it changed), or, unsigned, this bundle as it was seen (its manifest's sha256) may load.
    * It is then loaded from where it was seen, if the drive is still there.
    */
-  async approve(idOrPrefix: string): Promise<{ hold: HoldRow; report: LoadReport | null }> {
+  async approve(idOrPrefix: string): Promise<{ hold: HoldRow; message: string; report: LoadReport | null }> {
     const hold = this.findHold(idOrPrefix);
     this.deps.db.transaction(() => {
       if (hold.public_key && hold.fingerprint) {
@@ -160,8 +160,13 @@ export class BundleService {
       this.trust.markApproved(hold.bundle_id);
     })();
     const approved = this.trust.hold(hold.bundle_id)!;
-    if (!existsSync(join(hold.folder, hold.file_name))) return { hold: approved, report: null };
-    return { hold: approved, report: await loadFolder(this.loadDeps, hold.folder, [`bundle:${hold.bundle_id}`]) };
+    const message = hold.public_key
+      ? `Approved: bundles signed by key ${hold.fingerprint} are trusted from ${hold.device_name} from now on.`
+      : `Approved: ${hold.file_name} as it is now (it is not signed).`;
+    if (!existsSync(join(hold.folder, hold.file_name))) {
+      return { hold: approved, message: `${message} It is no longer in ${hold.folder}; load that drive again to load it.`, report: null };
+    }
+    return { hold: approved, message, report: await loadFolder(this.loadDeps, hold.folder, [`bundle:${hold.bundle_id}`]) };
   }
 
   /** A person confirms a delete that arrived by USB: the held job is queued and sent like any other. */
