@@ -130,6 +130,11 @@ export function createHandlers(core: CoreParts, env: { mode: 'desktop' | 'browse
       return { message, report };
     },
     'bundles.confirmDelete': (input) => core.bundles.confirmDelete(input.id),
+    'bundles.approve': async (input) => {
+      const { message, report } = await core.bundles.approve(input.bundleId);
+      return { message, report };
+    },
+    'bundles.confirmDelete': (input) => core.bundles.confirmDelete(input.id),
 
     'settings.get': () => settings.get(),
     'settings.update': (input) => {
