@@ -37,7 +37,7 @@ describe('control characters in what the CLI prints', () => {
     });
     afterEach(() => box.close());
 
-    it('bundle scan prints the device name and job titles of a hostile bundle inertly', async () => {
+    it('bundle scan, bundle load, jobs and jobs show print the device name and job title of a hostile bundle inertly', async () => {
       expect((await box.run('facility', 'import', 'data', join(box.path, 'values.csv'))).code).toBe(0);
       // A title as a hostile laptop would write it into its bundle.
       const facility = createCore({ dataDir: join(box.path, 'facility'), mode: 'cli', appVersion: 'test' });
@@ -52,6 +52,21 @@ describe('control characters in what the CLI prints', () => {
       const item = (JSON.parse(scanJson.stdout) as { items: { bundle: { source: { deviceName: string }; jobs: { title: string }[] } }[] }).items[0]!;
       expect(item.bundle.source.deviceName).toBe(HOSTILE);
       expect(item.bundle.jobs[0]!.title).toBe(`Import ${HOSTILE}\nDone`);
+
+      // Held (its laptop is not enrolled here): the message names the device.
+      const held = await box.run('district', 'bundle', 'load', usb);
+      expect(held.stdout).toContain('(\\x1b[2J\\x1b]0;PWNED\\x07Ngelehun\\x9b2J\\u202eCHC, key');
+      const bundleId = /dhis2-ie bundle approve ([0-9a-f]{8})/.exec(held.stdout)![1]!;
+      const approved = await box.run('district', 'bundle', 'approve', bundleId);
+      expect(approved.code).toBe(0);
+      const listed = await box.run('district', 'jobs');
+      const jobId = /^([0-9a-f]{8}) /m.exec(listed.stdout)![1]!;
+      const shown = await box.run('district', 'jobs', 'show', jobId);
+      for (const run of [held, approved, listed, shown]) expect(run.stdout + run.stderr).not.toMatch(RAW_CONTROL);
+      // The line break inside the title is shown, not made: the job is one row.
+      expect(listed.stdout.trim().split('\n')).toHaveLength(2);
+      expect(listed.stdout).toContain('Import \\x1b[2J\\x1b]0;PWNED\\x07Ngeleh');
+      expect(shown.stdout.split('\n')[0]).toMatch(/^Import \\x1b\[2J\\x1b\]0;PWNED\\x07Ngelehun\\x9b2J\\u202eCHC\\x0aDone/);
     });
 
     it('bundle load, jobs and jobs show print a data file name and job title full of escape sequences inertly', async () => {
