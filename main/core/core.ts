@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
-import { openDatabase, type Db } from './db/database';
+import { openDatabase } from './db/database';
 import { JobsRepo } from './db/jobs-repo';
 import { JobLogRepo } from './db/job-log-repo';
 import { ServersRepo } from './db/servers-repo';
@@ -19,6 +19,7 @@ import { createKeyFileCipher } from './secrets/key-file-cipher';
 import type { DialogsPort } from './ports';
 import type { FileRef } from '../../shared/jobs';
 import { createHandlers, type Handlers } from './services';
+import type { CoreParts } from './core-parts';
 import { MetadataStore } from './metadata/store';
 import { MetadataService } from './metadata/service';
 import { createSyncMetadataJob } from './metadata/sync';
@@ -50,24 +51,8 @@ export interface CoreOptions {
 }
 
 /** Everything the transports and the CLI need, wired once. */
-export interface Core {
-  readonly dataDir: string;
-  readonly db: Db;
-  readonly bus: EventBus;
-  readonly log: AppLog;
+export interface Core extends CoreParts {
   readonly handlers: Handlers;
-  readonly runner: JobRunner;
-  readonly connectivity: ConnectivityMonitor;
-  readonly servers: ServerService;
-  readonly files: FileStore;
-  readonly jobs: JobsRepo;
-  readonly jobLog: JobLogRepo;
-  readonly settings: SettingsRepo;
-  readonly registry: JobRegistry;
-  /** Offline metadata per server: status, file loads, syncs and the validation index. */
-  readonly metadata: MetadataService;
-  /** USB bundles: save the queue to a drive, load bundles and loose files, receipts. */
-  readonly bundles: BundleService;
   upload(source: Readable, name: string): Promise<FileRef>;
   /** Starts the connectivity monitor and the job runner (not wanted for one-shot CLI commands). */
   startBackground(): void;

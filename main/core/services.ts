@@ -1,5 +1,5 @@
 import { methods, type MethodName, type MethodOutput, type MethodParsedInput } from '../../shared/contract';
-import type { Core } from './core';
+import type { CoreParts } from './core-parts';
 import type { DialogsPort } from './ports';
 import { AppError, notFound } from './errors';
 import { basename } from 'node:path';
@@ -19,7 +19,7 @@ export type Handlers = { [M in MethodName]: (input: MethodParsedInput<M>) => Pro
  * One handler per contract method. Transports validate input against the contract before calling,
  * so handlers receive parsed values. A method missing here is a compile error.
  */
-export function createHandlers(core: Core, env: { mode: 'desktop' | 'browser'; appVersion: string; dialogs?: DialogsPort }): Handlers {
+export function createHandlers(core: CoreParts, env: { mode: 'desktop' | 'browser'; appVersion: string; dialogs?: DialogsPort }): Handlers {
   const { servers, connectivity, runner, jobs, jobLog, settings, registry, files } = core;
   const metadataExport = metadataExportServiceOf(core);
   return {
@@ -142,7 +142,7 @@ export function createHandlers(core: Core, env: { mode: 'desktop' | 'browser'; a
 }
 
 /** Validates, calls and validates again: the single entry both transports use. */
-export async function invoke(core: Core, name: string, rawInput: unknown): Promise<unknown> {
+export async function invoke(core: { readonly handlers: Handlers }, name: string, rawInput: unknown): Promise<unknown> {
   if (!Object.hasOwn(methods, name)) throw new AppError('UNKNOWN_METHOD', `The app has no call named "${name}".`);
   const method = methods[name as MethodName];
   const parsed = method.input.safeParse(rawInput ?? {});

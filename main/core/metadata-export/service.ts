@@ -7,7 +7,7 @@ import {
   type PickableObjectList,
 } from '../../../shared/metadata-export';
 import type { ServerProfile } from '../../../shared/servers';
-import type { Core } from '../core';
+import type { CoreParts } from '../core-parts';
 import type { SettingsRepo } from '../db/settings-repo';
 import type { Dhis2Client } from '../dhis2/client';
 import type { MetadataIndex } from '../metadata/index';
@@ -187,7 +187,7 @@ function filterObjects(all: readonly PickableObject[], query: string | undefined
 }
 
 /** The service over a core's servers, ping states, settings and offline metadata. */
-export function metadataExportServiceOf(core: Pick<Core, 'servers' | 'connectivity' | 'settings' | 'metadata'>): MetadataExportService {
+export function metadataExportServiceOf(core: Pick<CoreParts, 'servers' | 'connectivity' | 'settings' | 'metadata'>): MetadataExportService {
   return new MetadataExportService({
     servers: core.servers,
     isOnline: (serverId) => core.connectivity.isOnline(serverId),

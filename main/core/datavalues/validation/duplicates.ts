@@ -1,6 +1,6 @@
 import type { DataValueRecord } from '../types';
 import type { DuplicateReport, DuplicateValue } from './types';
-import type { ValueContext } from './value-checks';
+import type { ValueContext } from './value-context';
 import { ValueKeyLog } from './value-keys';
 
 export const DUPLICATE_EXPLANATION =

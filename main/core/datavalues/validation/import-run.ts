@@ -7,7 +7,7 @@ import { formatIdScheme } from './id-schemes';
 import { trimToNull } from './java-text';
 import { NoticeBoard } from './notices';
 import { ownCopy } from './own-copy';
-import type { ValueContext } from './value-checks';
+import type { DataSetInfo, ElementInfo, OrgUnitInfo, ValueContext } from './value-context';
 import { blankRecord } from '../../formats/datavalues/record';
 import type { StrictOptions } from './types';
 
@@ -31,29 +31,6 @@ export interface IdEntry<T> extends Resolved {
   object: T | null;
   /** The UID interned (see ImportRun.ordinal); 0 when nothing was found. */
   ordinal: number;
-}
-
-/** A data element with what every value of it asks: its data sets, and whether input periods matter. */
-export interface ElementInfo {
-  element: DataElement;
-  dataSets: readonly DataSetInfo[];
-  /** No data set of the element limits input periods (or it has none), so E7644 passes without a lookup. */
-  alwaysInput: boolean;
-}
-
-export interface DataSetInfo {
-  dataSet: DataSet;
-  orgUnits: ReadonlySet<string>;
-  /** Its attribute category combo (the default one when it names none). */
-  combo: string | null;
-  /** latestOpenFuturePeriod, once asked. */
-  latestOpen: Period | null | undefined;
-}
-
-export interface OrgUnitInfo {
-  unit: PlacedOrgUnit;
-  /** In the importing user's capture hierarchy; null without a user in the metadata. */
-  inCapture: boolean | null;
 }
 
 /** A period id as written, read once per import run. */

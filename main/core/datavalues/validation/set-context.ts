@@ -3,9 +3,9 @@ import { isValidIsoDate } from '../../periods';
 import type { DataValueFormat, DataValueRecord, DataValueSetHeader } from '../types';
 import type { FoundConflict } from './conflict-log';
 import type { AdxOutcome } from './adx-conversion';
-import type { ImportRun, OrgUnitInfo } from './import-run';
+import type { ImportRun } from './import-run';
+import type { OrgUnitInfo, ValueContext } from './value-context';
 import { trimToNull } from './java-text';
-import type { ValueContext } from './value-checks';
 
 /** What the set level decides before any value: conflicts that abort, or a failure of the whole request. */
 export interface SetLevelOutcome {

@@ -9,7 +9,8 @@ import { trimToNull } from './java-text';
 import { resolveSetLevel, setDataSet, valueContext } from './set-context';
 import { DUPLICATE_EXPLANATION, DuplicateFinder } from './duplicates';
 import type { ValidationContext, ValidationResult } from './types';
-import { checkValue, isFileType, type ValueContext } from './value-checks';
+import { checkValue, isFileType } from './value-checks';
+import type { ValueContext } from './value-context';
 import { NUMERIC_VALUE_TYPES, isZero, normalizeBoolean } from './value-types';
 
 /** The format of the records: stated, else the request's, else the file name's extension. */

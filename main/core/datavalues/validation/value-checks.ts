@@ -1,38 +1,9 @@
-import type { PlacedOrgUnit } from '../../metadata';
 import type { DataElement } from '../../metadata/model';
-import type { Period } from '../../periods';
-import type { DataValueRecord } from '../types';
 import type { FoundConflict } from './conflict-log';
-import type { DataSetInfo, ElementInfo, ImportRun, OrgUnitInfo } from './import-run';
+import type { ImportRun } from './import-run';
+import type { DataSetInfo, ValueContext } from './value-context';
 import { javaIsBlank, trimToNull } from './java-text';
 import { FILE_VALUE_TYPES, VALUE_TYPES, isValidOption, normalizeBoolean, valueTypeError } from './value-types';
-
-/** One value as DHIS2's DataValueContext has it: the raw entry plus the objects its identifiers resolved to. */
-export interface ValueContext {
-  record: DataValueRecord;
-  /** DHIS2's index of the value (its position among the values the server reads). */
-  index: number;
-  dataElement: DataElement | null;
-  period: Period | null;
-  orgUnit: PlacedOrgUnit | null;
-  categoryOptionCombo: string | null;
-  attributeOptionCombo: string | null;
-  /** The identifiers above as ImportRun ordinals (0: none), the value's key for finding duplicates. */
-  ordinals: ValueOrdinals;
-  /** The data element and org unit with what the checks ask of them. */
-  element: ElementInfo | null;
-  unit: OrgUnitInfo | null;
-  /** The value's target data sets, once a check has needed them. */
-  targets: readonly DataSetInfo[] | null;
-}
-
-export interface ValueOrdinals {
-  dataElement: number;
-  period: number;
-  orgUnit: number;
-  categoryOptionCombo: number;
-  attributeOptionCombo: number;
-}
 
 const one = (code: FoundConflict['code'], ...args: (string | null)[]): FoundConflict[] => [{ code, args }];
 
