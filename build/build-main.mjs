@@ -29,6 +29,12 @@ await Promise.all([
   }),
   // A sandboxed preload cannot require() anything but electron, so everything else is bundled in.
   build({ ...common, entryPoints: { preload: 'preload/preload.ts' }, outdir: 'dist/preload', outExtension: { '.js': '.cjs' }, external: ['electron'] }),
-  build({ ...common, entryPoints: { bench: 'build/bench/bench.ts' }, outdir: 'dist/bench', outExtension: { '.js': '.cjs' }, packages: 'external' }),
+  build({
+    ...common,
+    entryPoints: { bench: 'build/bench/bench.ts', 'no-line-end': 'build/bench/no-line-end.ts' },
+    outdir: 'dist/bench',
+    outExtension: { '.js': '.cjs' },
+    packages: 'external',
+  }),
   build({ ...common, entryPoints: { cli: 'e2e/dhis2-sim/cli.ts' }, outdir: 'dist/sim', outExtension: { '.js': '.cjs' }, packages: 'external' }),
 ]);

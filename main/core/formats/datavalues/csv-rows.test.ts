@@ -265,3 +265,81 @@ describe('CsvTokenizer row views', () => {
     }
   });
 });
+
+describe('CSV row length limit, however the text arrives', () => {
+  /** `total` characters of `piece` repeated, after `start`, as a stream of `size`-byte pieces made only as they are read. */
+  function stream(start: string, piece: string, size: number, total: number): { input: Readable; made: () => number } {
+    let made = 0;
+    const unit = Buffer.from(piece.repeat(Math.ceil(size / piece.length)).slice(0, size));
+    async function* pieces(): AsyncGenerator<Buffer, void, undefined> {
+      yield Buffer.from(start);
+      for (made = 0; made < total; made += size) yield unit;
+    }
+    return { input: Readable.from(pieces(), { objectMode: false, highWaterMark: 1 }), made: () => made };
+  }
+
+  async function firstProblem(input: Readable): Promise<{ rows: number; problem: FormatError | null }> {
+    const tokenizer = new CsvTokenizer('values.csv');
+    let rows = 0;
+    const sink = () => void rows++;
+    let problem: FormatError | null = null;
+    for await (const text of csvText(input, 'values.csv')) {
+      problem = tokenizer.feedViews(text, sink);
+      if (problem) break;
+    }
+    input.destroy();
+    return { rows, problem: problem ?? tokenizer.endViews(sink) };
+  }
+
+  it('stops a file of 64 MB without any line end, fed in 1 KB pieces, soon after the limit, naming the line', async () => {
+    const { input, made } = stream('', 'x', 1024, 64 * 1024 * 1024);
+    const { rows, problem } = await firstProblem(input);
+    expect(rows).toBe(0);
+    expect(problem).toMatchObject({ code: 'CSV_ROW_TOO_LONG', line: 1 });
+    expect(problem?.message).toMatch(/^"values\.csv" line 1: this row is longer than 4 MiB/);
+    // Read no further than the limit and a little more: nothing else of the file was held or scanned.
+    expect(made()).toBeLessThan(MAX_ROW_CHARS * 2);
+  });
+
+  it('stops a row without line end after a header just the same, on its own line', async () => {
+    const { input, made } = stream('de,pe,ou,coc,aoc,value\r\n', 'abc,', 1000, 64 * 1024 * 1024);
+    const { rows, problem } = await firstProblem(input);
+    expect(rows).toBe(1);
+    expect(problem).toMatchObject({ code: 'CSV_ROW_TOO_LONG', line: 2 });
+    expect(made()).toBeLessThan(MAX_ROW_CHARS * 2);
+  });
+
+  it('stops an open quoted cell full of doubled quotes, fed in small pieces, soon after the limit', async () => {
+    const { input, made } = stream('a,b\n"', 'ab""', 512, 64 * 1024 * 1024);
+    const { rows, problem } = await firstProblem(input);
+    expect(rows).toBe(1);
+    expect(problem).toMatchObject({ code: 'CSV_QUOTES', line: 2 });
+    expect(made()).toBeLessThan(MAX_ROW_CHARS * 2);
+  });
+
+  it('refuses a whole row longer than the limit even when it arrives in one piece', () => {
+    const tokenizer = new CsvTokenizer('values.csv');
+    const rows: number[] = [];
+    const sink = (_cells: string[], line: number) => void rows.push(line);
+    const problem = tokenizer.feed(`a,b\nc,${'d'.repeat(MAX_ROW_CHARS)}\ne,f\n`, sink);
+    expect(rows).toEqual([1]);
+    expect(problem).toMatchObject({ code: 'CSV_ROW_TOO_LONG', line: 2 });
+    const quick = new CsvTokenizer('values.csv');
+    // Rows of a learnt width are taken in one step; the limit holds for them too.
+    const later = quick.feed(`a,b\nc,d\ne,${'f'.repeat(MAX_ROW_CHARS)}\n`, sink);
+    expect(later).toMatchObject({ code: 'CSV_ROW_TOO_LONG', line: 3 });
+  });
+
+  it('says of a quoted cell longer than the limit that it is too long, not only that its closing quote is missing', async () => {
+    // A closed cell of 8 MB: when the limit is reached, whether it closes is not yet known, so both are said.
+    const bytes = Buffer.from(`de,value\nx,"${'v'.repeat(8 * 1024 * 1024)}"\ny,2\n`);
+    const pieces = Array.from({ length: Math.ceil(bytes.length / 65536) }, (_, i) => bytes.subarray(i * 65536, (i + 1) * 65536));
+    const { problem } = await firstProblem(Readable.from(pieces));
+    expect(problem).toMatchObject({ code: 'CSV_QUOTES', line: 2 });
+    expect(problem?.message).toContain('longer than 4 MiB');
+    expect(problem?.message).not.toMatch(/its closing quote \("\) is missing, so/);
+    // Read in one piece, the cell is seen to close: the row is simply too long.
+    const whole = await firstProblem(Readable.from([bytes]));
+    expect(whole.problem).toMatchObject({ code: 'CSV_ROW_TOO_LONG', line: 2 });
+  });
+});

@@ -1,10 +1,12 @@
 import type { Readable } from 'node:stream';
 import { FormatError, at } from '../format-error';
+import { formatBytes } from '../input-limits';
 import { textChunks } from '../text-chunks';
 
 /**
  * No legitimate row is this long (DHIS2 caps values and comments far below it). Past it, an opening quote
- * that is never closed is swallowing the rest of the file, which would otherwise all be held in memory.
+ * that is never closed is swallowing the rest of the file, or a file without line ends is one endless row,
+ * either of which would otherwise all be held in memory.
  */
 export const MAX_ROW_CHARS = 4 * 1024 * 1024;
 
@@ -33,7 +35,13 @@ const CARRIAGE_RETURN = 13;
  * it looks at each character once and makes no string but the cells.
  */
 export class CsvTokenizer {
-  private partial = '';
+  /** Text not yet made into rows: the unfinished row, then what came after it since it was last tried. */
+  private waiting: string[] = [];
+  private waitingChars = 0;
+  /** How much text was waiting when the unfinished row was last tried (see feedViews). */
+  private tried = 0;
+  /** Whether the unfinished row stopped in a quoted cell, and whether text follows a closing quote in it. */
+  private stoppedIn: 'cell' | 'quote' | 'broken quote' = 'cell';
   /** The line the next row starts on. */
   private line = 1;
   private problem: FormatError | null = null;
@@ -56,37 +64,64 @@ export class CsvTokenizer {
   /** feed, handing over views of the rows (see RowViewSink). */
   feedViews(text: string, sink: RowViewSink): FormatError | null {
     if (this.problem) return this.problem;
-    let input = text;
-    let from = 0;
-    if (this.partial !== '') {
-      // The row cut off at the end of the last text: read it from the two joined up to the first line end only. Joining
-      // the whole text would copy every chunk once more (the engine flattens the joined string before matching).
-      const lineEnd = text.indexOf('\n');
-      if (lineEnd === -1) input = this.partial + text;
-      else {
-        const joined = this.partial + text.slice(0, lineEnd + 1);
-        const used = this.rows(joined, 0, false, sink);
-        if (this.problem) return this.problem;
-        if (used === joined.length) from = lineEnd + 1;
-        else {
-          // A quoted line break carries the row on: go on in the whole joined text (its positions are those of `joined`).
-          input = this.partial + text;
-          from = used;
-        }
-      }
-    }
-    const used = this.rows(input, from, false, sink);
-    this.partial = used === input.length ? '' : input.slice(used);
-    if (!this.problem && this.partial.length > MAX_ROW_CHARS) this.problem = quoteProblem(this.fileName, this.line, 'MissingQuotes');
-    return this.problem;
+    if (this.waitingChars === 0) return this.parse('', text, sink);
+    this.waiting.push(text);
+    this.waitingChars += text.length;
+    // A row cut across pieces is tried again only once the text waiting has doubled since it was last tried (or passes
+    // the limit): each try reads all of it, so trying at every piece would be quadratic in the row's length (a file
+    // with no line end at all, in small pieces). Doubling keeps the reading linear; rows are only handed over later.
+    if (this.waitingChars < 2 * this.tried && this.waitingChars <= MAX_ROW_CHARS) return null;
+    const last = this.waiting.pop()!;
+    const before = this.waiting.join('');
+    this.waiting = [];
+    return this.parse(before, last, sink);
   }
 
   /** end, handing over a view of the row (see RowViewSink). */
   endViews(sink: RowViewSink): FormatError | null {
     if (this.problem) return this.problem;
-    if (this.partial !== '') this.rows(this.partial, 0, true, sink);
-    this.partial = '';
+    const rest = this.waiting.join('');
+    this.waiting = [];
+    this.waitingChars = 0;
+    if (rest !== '') this.rows(rest, 0, true, sink);
     return this.problem;
+  }
+
+  /** Reads the rows of `partial` (the start of a row, or nothing) followed by `text`, and keeps what is left of them. */
+  private parse(partial: string, text: string, sink: RowViewSink): FormatError | null {
+    let input = text;
+    let from = 0;
+    if (partial !== '') {
+      // The row cut off at the end of the last text: read it from the two joined up to the first line end only. Joining
+      // the whole text would copy every chunk once more (the engine flattens the joined string before matching).
+      const lineEnd = text.indexOf('\n');
+      if (lineEnd === -1) input = partial + text;
+      else {
+        const joined = partial + text.slice(0, lineEnd + 1);
+        const used = this.rows(joined, 0, false, sink);
+        if (this.problem) return this.problem;
+        if (used === joined.length) from = lineEnd + 1;
+        else {
+          // A quoted line break carries the row on: go on in the whole joined text (its positions are those of `joined`).
+          input = partial + text;
+          from = used;
+        }
+      }
+    }
+    const used = this.rows(input, from, false, sink);
+    if (this.problem) return this.problem;
+    const rest = used === input.length ? '' : input.slice(used);
+    this.waiting = rest === '' ? [] : [rest];
+    this.waitingChars = this.tried = rest.length;
+    if (rest.length > MAX_ROW_CHARS) this.problem = this.tooLong();
+    return this.problem;
+  }
+
+  /** The problem with an unfinished row that has passed the limit, in the words of where it stopped. */
+  private tooLong(): FormatError {
+    if (this.stoppedIn === 'quote') return quoteProblem(this.fileName, this.line, 'TooLongQuotes');
+    if (this.stoppedIn === 'broken quote') return quoteProblem(this.fileName, this.line, 'InvalidQuotes');
+    return rowTooLong(this.fileName, this.line);
   }
 
   /** Rows of the learnt width without quotes, one match each, from `pos` on; returns where the first other row starts. */
@@ -101,6 +136,11 @@ export class CsvTokenizer {
       const match = quick.exec(input);
       if (match === null) break;
       // The match is the row: its groups are the cells.
+      if (quick.lastIndex - pos > MAX_ROW_CHARS) {
+        this.line = line;
+        this.problem = rowTooLong(this.fileName, line);
+        return input.length;
+      }
       pos = quick.lastIndex;
       const last = match.length - 1;
       const lastCell = match[last]!;
@@ -118,6 +158,12 @@ export class CsvTokenizer {
     }
     this.line = line;
     return pos;
+  }
+
+  /** Where an unfinished row starts, noting what it stopped in. */
+  private stop(rowStart: number, stoppedIn: CsvTokenizer['stoppedIn']): number {
+    this.stoppedIn = stoppedIn;
+    return rowStart;
   }
 
   private learnRow(cells: number): void {
@@ -149,12 +195,12 @@ export class CsvTokenizer {
         for (;;) {
           quote = input.indexOf('"', quote + 1);
           if (quote === -1) {
-            if (!final) return rowStart;
+            if (!final) return this.stop(rowStart, broken ? 'broken quote' : 'quote');
             this.problem = quoteProblem(this.fileName, this.line, broken ? 'InvalidQuotes' : 'MissingQuotes');
             return length;
           }
           if (quote === length - 1) {
-            if (!final) return rowStart;
+            if (!final) return this.stop(rowStart, broken ? 'broken quote' : 'quote');
             next = length;
             rowEnds = true;
             break;
@@ -191,7 +237,7 @@ export class CsvTokenizer {
         let c = 0;
         while (i < length && (c = input.charCodeAt(i)) !== COMMA && c !== NEWLINE) i++;
         if (i === length) {
-          if (!final) return rowStart;
+          if (!final) return this.stop(rowStart, broken ? 'broken quote' : 'cell');
           cells.push(input.slice(pos, length));
           pos = length;
           rowEnds = true;
@@ -204,6 +250,10 @@ export class CsvTokenizer {
       if (!rowEnds) continue;
       if (broken) {
         this.problem = quoteProblem(this.fileName, this.line, 'InvalidQuotes');
+        return length;
+      }
+      if (pos - rowStart > MAX_ROW_CHARS) {
+        this.problem = rowTooLong(this.fileName, this.line);
         return length;
       }
       const last = cells.length - 1;
@@ -255,12 +305,27 @@ export function csvText(input: Readable, fileName: string): AsyncIterable<string
   return carriageReturnsAsNewlines(textChunks(input, fileName));
 }
 
-function quoteProblem(fileName: string, line: number, code: 'MissingQuotes' | 'InvalidQuotes'): FormatError {
+function quoteProblem(fileName: string, line: number, code: 'MissingQuotes' | 'InvalidQuotes' | 'TooLongQuotes'): FormatError {
   const what =
     code === 'MissingQuotes'
       ? 'a quoted cell starts here but its closing quote (") is missing, so the rest of the file would be read as one cell'
-      : 'a quoted cell is followed by more text before the next comma; write a quote inside a quoted cell as two quotes ("")';
-  return new FormatError('CSV_QUOTES', `${at(fileName, line)}: ${what}. Correct the quotes and import the file again.`, { file: fileName, line });
+      : code === 'TooLongQuotes'
+        ? `a quoted cell starts here and runs on for longer than ${LIMIT_WORDS} without closing, far longer than any row of data values: ` +
+          'either its closing quote (") is missing, or the cell holds far more than a value or comment can'
+        : 'a quoted cell is followed by more text before the next comma; write a quote inside a quoted cell as two quotes ("")';
+  const todo = code === 'TooLongQuotes' ? 'Correct the quotes (or shorten the cell)' : 'Correct the quotes';
+  return new FormatError('CSV_QUOTES', `${at(fileName, line)}: ${what}. ${todo} and import the file again.`, { file: fileName, line });
+}
+
+const LIMIT_WORDS = `${formatBytes(MAX_ROW_CHARS)} of text`;
+
+function rowTooLong(fileName: string, line: number): FormatError {
+  return new FormatError(
+    'CSV_ROW_TOO_LONG',
+    `${at(fileName, line)}: this row is longer than ${LIMIT_WORDS}, far longer than any row of data values (rows end at a line end). ` +
+      'Check that this is a CSV file of data values with one value per line, and import it again.',
+    { file: fileName, line },
+  );
 }
 
 /**
@@ -269,19 +334,29 @@ function quoteProblem(fileName: string, line: number, code: 'MissingQuotes' | 'I
  */
 async function* carriageReturnsAsNewlines(chunks: AsyncIterable<string>): AsyncGenerator<string, void, undefined> {
   let mode: 'unknown' | 'lf' | 'cr' = 'unknown';
-  let pending = '';
+  // A "\r" that ends a chunk, held until the next shows whether a "\n" follows. Text before the first line end is
+  // passed on as it comes (it has no "\r" to change): holding it all would keep, and search again at every chunk,
+  // the whole of a file that has no line end.
+  let held = '';
   for await (const chunk of chunks) {
     let text = chunk;
     if (mode === 'unknown') {
-      pending += chunk;
-      const cr = pending.indexOf('\r');
-      const lf = pending.indexOf('\n');
-      if (lf === -1 && (cr === -1 || cr === pending.length - 1)) continue;
-      mode = cr !== -1 && (lf === -1 || cr < lf) && pending[cr + 1] !== '\n' ? 'cr' : 'lf';
-      text = pending;
-      pending = '';
+      text = held + chunk;
+      held = '';
+      const cr = text.indexOf('\r');
+      const lf = text.indexOf('\n');
+      if (lf === -1 && cr === -1) {
+        if (text) yield text;
+        continue;
+      }
+      if (lf === -1 && cr === text.length - 1) {
+        held = '\r';
+        if (text.length > 1) yield text.slice(0, -1);
+        continue;
+      }
+      mode = cr !== -1 && (lf === -1 || cr < lf) && text[cr + 1] !== '\n' ? 'cr' : 'lf';
     }
     yield mode === 'cr' ? text.replace(/\r/g, '\n') : text;
   }
-  if (pending) yield pending.replace(/\r$/, '\n');
+  if (held) yield '\n';
 }
