@@ -5,21 +5,23 @@ export interface CliOptions {
   host?: string;
   seedFile?: string;
   version?: string;
+  /** How a real 2.41 starts async jobs unless told otherwise: people trying the app should wait as they would. */
+  scheduler: 'immediate' | 'dhis2';
 }
 
 export type CliParse = { kind: 'run'; options: CliOptions } | { kind: 'help' } | { kind: 'error'; message: string };
 
-export const USAGE = 'Usage: dhis2-sim [--port P] [--host H] [--seed FILE] [--version 2.NN.P]';
+export const USAGE = 'Usage: dhis2-sim [--port P] [--host H] [--seed FILE] [--version 2.NN.P] [--scheduler dhis2|immediate]';
 
 /** `--name value` or `--name=value`; every problem is one line for stderr. */
 export function parseCliArgs(argv: readonly string[]): CliParse {
-  const options: CliOptions = { port: 0 };
+  const options: CliOptions = { port: 0, scheduler: 'dhis2' };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] ?? '';
     if (arg === '--help' || arg === '-h') return { kind: 'help' };
     const eq = arg.indexOf('=');
     const name = eq >= 0 ? arg.slice(0, eq) : arg;
-    if (!['--port', '--host', '--seed', '--version'].includes(name)) {
+    if (!['--port', '--host', '--seed', '--version', '--scheduler'].includes(name)) {
       return { kind: 'error', message: `Unknown argument "${arg}". ${USAGE}` };
     }
     let value: string | undefined;
@@ -37,6 +39,9 @@ export function parseCliArgs(argv: readonly string[]): CliParse {
       options.port = Number(value);
     } else if (name === '--host') {
       options.host = value;
+    } else if (name === '--scheduler') {
+      if (value !== 'dhis2' && value !== 'immediate') return { kind: 'error', message: `--scheduler must be "dhis2" or "immediate", not "${value}"` };
+      options.scheduler = value;
     } else if (name === '--seed') {
       options.seedFile = value;
     } else {

@@ -9,14 +9,14 @@ import { parseCliArgs } from './cli-args';
 import { DEFAULT_ADMIN_PAT } from './users';
 
 describe('parseCliArgs', () => {
-  it('defaults to a free port', () => {
-    expect(parseCliArgs([])).toEqual({ kind: 'run', options: { port: 0 } });
+  it("defaults to a free port and 2.41's job scheduler", () => {
+    expect(parseCliArgs([])).toEqual({ kind: 'run', options: { port: 0, scheduler: 'dhis2' } });
   });
 
   it('reads every option, with a space or an equals sign', () => {
-    expect(parseCliArgs(['--port', '8080', '--host=0.0.0.0', '--seed', 'a.json', '--version=2.40.1'])).toEqual({
+    expect(parseCliArgs(['--port', '8080', '--host=0.0.0.0', '--seed', 'a.json', '--version=2.40.1', '--scheduler', 'immediate'])).toEqual({
       kind: 'run',
-      options: { port: 8080, host: '0.0.0.0', seedFile: 'a.json', version: '2.40.1' },
+      options: { port: 8080, host: '0.0.0.0', seedFile: 'a.json', version: '2.40.1', scheduler: 'immediate' },
     });
   });
 
@@ -28,6 +28,7 @@ describe('parseCliArgs', () => {
   it('refuses bad arguments with one line', () => {
     const cases: Array<[string[], RegExp]> = [
       [['--port', 'abc'], /^--port must be a whole number from 0 to 65535, not "abc"$/],
+      [['--scheduler', 'fast'], /^--scheduler must be "dhis2" or "immediate", not "fast"$/],
       [['--port', '70000'], /^--port must be a whole number/],
       [['--port', '-1'], /^--port must be a whole number from 0 to 65535, not "-1"$/],
       [['--port'], /^--port needs a value/],

@@ -39,6 +39,17 @@ export const FailAsyncJobInput = z.strictObject({
   jobType: z.enum(['DATAVALUE_IMPORT', 'METADATA_IMPORT'], { error: 'jobType must be "DATAVALUE_IMPORT" or "METADATA_IMPORT"' }).optional(),
 });
 
+export const SchedulerInput = z.strictObject({
+  mode: z.enum(['immediate', 'dhis2'], { error: 'mode must be "immediate" or "dhis2"' }),
+  loopMs: z.number().int().min(1, 'loopMs must be at least 1').max(600_000, 'loopMs must be at most 600000').optional(),
+  continuousTypes: z.array(z.string().regex(/^[A-Z_]+$/, 'continuousTypes must be job type names such as METADATA_IMPORT')).optional(),
+});
+
+export const LinkInput = z.strictObject({
+  bitsPerSecond: z.number().int().min(0, 'bitsPerSecond must be 0 (unlimited) or more').optional(),
+  latencyMs: z.number().int().min(0, 'latencyMs must be 0 or more').max(600_000, 'latencyMs must be at most 600000').optional(),
+});
+
 export const SeedMetadataInput = z.strictObject({
   metadata: z.record(z.string(), z.unknown(), { error: 'metadata must be a DHIS2 metadata export object' }),
   replace: z.boolean().optional(),

@@ -43,6 +43,9 @@ describe('GET /__sim/state', () => {
       hungRequests: 0,
       pendingAsyncJobFaults: [],
       dataValueCount: 0,
+      scheduler: expect.objectContaining({ mode: 'immediate', loopMs: 20_000 }),
+      link: { bitsPerSecond: 0, latencyMs: 0 },
+      traffic: { requests: 1, bytesIn: expect.any(Number) },
     });
     expect(snapshot['requestCount']).toBeGreaterThan(0);
   });

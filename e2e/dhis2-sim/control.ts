@@ -1,10 +1,22 @@
 import { z } from 'zod';
-import { describeIssues, DropInput, FailAsyncJobInput, FailInput, LatencyInput, OfflineInput, SeedMetadataInput } from './control-schemas';
+import {
+  describeIssues,
+  DropInput,
+  FailAsyncJobInput,
+  FailInput,
+  LatencyInput,
+  LinkInput,
+  OfflineInput,
+  SchedulerInput,
+  SeedMetadataInput,
+} from './control-schemas';
 import type { DataValueFilter, StoredDataValue } from './dv-store';
 import type { Fault } from './faults';
 import type { MetadataExport } from './metadata';
 import type { SimResponse } from './respond';
 import type { AsyncJobFault, DataValuePost } from './state';
+import type { LinkSettings, Traffic } from './link';
+import type { SchedulerTiming } from './tasks';
 
 /** The control endpoint lives outside /api and keeps answering while the simulated server is "offline". */
 export const CONTROL_PREFIX = '/__sim';
@@ -31,6 +43,9 @@ export interface SimStatus {
   pendingAsyncJobFaults: AsyncJobFault[];
   /** Rows in the datavalue table, soft-deleted ones included. */
   dataValueCount: number;
+  scheduler: SchedulerTiming;
+  link: LinkSettings;
+  traffic: Traffic;
 }
 
 export interface SimControls {
@@ -47,6 +62,10 @@ export interface SimControls {
   dataValuePosts(): DataValuePost[];
   failNextAsyncJob(input: FailAsyncJobInput): void;
   restartServer(): void;
+  setScheduler(input: 'immediate' | 'dhis2' | Partial<SchedulerTiming>): void;
+  setLink(input: Partial<LinkSettings>): void;
+  traffic(): Traffic;
+  resetTraffic(): void;
 }
 
 function answer(status: number, value: unknown): SimResponse {
@@ -94,6 +113,10 @@ const HELP = {
     'POST /__sim/metadata': '{"metadata":{<metadata export>},"replace":false}',
     'POST /__sim/fail-async-job': '{"afterValues":100,"mode":"error"|"crash","message":"..."}',
     'POST /__sim/restart-server': 'forget jobs, notifications and summaries, as a DHIS2 restart does',
+    'POST /__sim/scheduler': '{"mode":"dhis2"|"immediate","loopMs":20000}: when queued async jobs start',
+    'POST /__sim/link': '{"bitsPerSecond":2000000,"latencyMs":300}: a slow uplink; zeros turn it off',
+    'GET /__sim/traffic': 'API requests and bytes received since the start or the last reset-traffic',
+    'POST /__sim/reset-traffic': 'count requests and bytes from zero',
   },
 };
 
@@ -117,6 +140,7 @@ export function handleControl(method: string, url: string, body: Buffer, control
     '/requests': () => answer(200, controls.requests()),
     '/dataValues': () => answer(200, controls.dataValues(dataValueFilter(parsedUrl.searchParams))),
     '/dataValuePosts': () => answer(200, controls.dataValuePosts()),
+    '/traffic': () => answer(200, controls.traffic()),
   };
   const posts: Record<string, Action> = {
     '/offline': withInput(OfflineInput, (input) => controls.setOffline(input.offline, input.mode), controls),
@@ -128,6 +152,9 @@ export function handleControl(method: string, url: string, body: Buffer, control
     '/metadata': withInput(SeedMetadataInput, (input) => controls.seedMetadata(input.metadata, { replace: input.replace ?? false }), controls),
     '/fail-async-job': withInput(FailAsyncJobInput, (input) => controls.failNextAsyncJob(input), controls),
     '/restart-server': withInput(z.strictObject({}), () => controls.restartServer(), controls),
+    '/scheduler': withInput(SchedulerInput, (input) => controls.setScheduler(input), controls),
+    '/link': withInput(LinkInput, (input) => controls.setLink(input), controls),
+    '/reset-traffic': withInput(z.strictObject({}), () => controls.resetTraffic(), controls),
   };
   const get = gets[action];
   const post = posts[action];

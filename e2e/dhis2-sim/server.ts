@@ -2,7 +2,17 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { Socket } from 'node:net';
 import { authenticate, entryPoint } from './auth';
 import { CONTROL_PREFIX, handleControl, type RequestLogEntry, type SimControls, type SimStatus } from './control';
-import { DropInput, FailAsyncJobInput, FailInput, type FailStatus, LatencyInput, OfflineInput, parseOrThrow } from './control-schemas';
+import {
+  DropInput,
+  FailAsyncJobInput,
+  FailInput,
+  type FailStatus,
+  LatencyInput,
+  LinkInput,
+  OfflineInput,
+  parseOrThrow,
+  SchedulerInput,
+} from './control-schemas';
 import type { DataValueFilter, StoredDataValue } from './dv-store';
 import type { MetadataExport } from './metadata';
 import { failureResponse, FaultQueue } from './faults';
@@ -15,6 +25,8 @@ import { createState, type DataValuePost, seedMetadata, type SimState } from './
 import type { SimUser } from './users';
 import { webMessage, webMessageResponse } from './webmessage';
 import { listen, readBody, send, sendTruncated } from './wire';
+import { collect, Link, type LinkSettings, type Traffic } from './link';
+import { DHIS2_241_SCHEDULER, IMMEDIATE_SCHEDULER, type SchedulerTiming } from './tasks';
 
 export type { SimUser } from './users';
 export type { SimState, ApiTokenRecord, DataValuePost, AsyncJobFault } from './state';
@@ -26,6 +38,9 @@ export { generatePat, isValidPatChecksum } from './pat';
 export { DEFAULT_ADMIN_PAT, DEFAULT_CREDENTIALS, DEFAULT_PASSWORD } from './users';
 export { SIM_SYSTEM_ID } from './state';
 export { DEFAULT_VERSION } from './version';
+export type { LinkSettings, Traffic } from './link';
+export type { SchedulerTiming } from './tasks';
+export { DHIS2_241_SCHEDULER, IMMEDIATE_SCHEDULER } from './tasks';
 
 export interface SimulatorOptions {
   /** 0 (default) picks a free port. */
@@ -40,6 +55,11 @@ export interface SimulatorOptions {
   users?: SimUser[];
   /** Extra personal access tokens: token -> username. */
   tokens?: Record<string, string>;
+  /**
+   * When queued async jobs start: `immediate` (default, for tests) or `dhis2`, 2.41's scheduler loop
+   * (data value imports wait for the next 20 s mark; metadata imports start at once). README "Async job timing".
+   */
+  scheduler?: 'immediate' | 'dhis2' | Partial<SchedulerTiming>;
 }
 
 export interface Simulator {
@@ -70,6 +90,13 @@ export interface Simulator {
   restartServer(): void;
   /** Resolves when no async job is queued or running. */
   idle(): Promise<void>;
+  /** How queued async jobs are started from now on (see SimulatorOptions.scheduler). */
+  setScheduler(scheduler: 'immediate' | 'dhis2' | Partial<SchedulerTiming>): void;
+  /** A slow uplink shared by all connections, and a round trip added before every answer; zeros turn it off. */
+  setLink(settings: Partial<LinkSettings>): void;
+  /** API requests and the bytes they carried (headers and body as sent) since the start or resetTraffic(). */
+  traffic(): Traffic;
+  resetTraffic(): void;
   /** Live log of API requests; clear it with `requests.length = 0`. */
   requests: RequestLogEntry[];
   state: SimState;
@@ -86,6 +113,7 @@ interface Conditions {
 
 export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simulator> {
   const state = await createState(opts);
+  state.tasks.setScheduler(schedulerTiming(opts.scheduler ?? 'immediate'));
   const router = new Router(apiRoutes);
   const conditions: Conditions = { offline: false, offlineMode: 'reset', latencyMs: 0 };
   const faults = new FaultQueue();
@@ -113,6 +141,8 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
       };
       waits.add(wait);
     });
+
+  const link = new Link(pause);
 
   const hang = (socket: Socket): void => {
     hung.add(socket);
@@ -166,14 +196,16 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
       await send(res, nonApiResponse(method, pathname, `http://${req.headers.host ?? fallbackHost}`, state.profile));
       return;
     }
+    link.countRequest(req);
     const simReq = toSimRequest(req, EMPTY_BODY, state.profile, fallbackHost);
     const target = router.match(simReq.method, simReq.routePath);
+    const body = link.body(req);
     // Routes that stream their body (imports of any size) read it themselves; the rest get it whole.
-    if (target.kind === 'found' && target.route.streamBody) simReq.stream = req;
-    else simReq.body = await readBody(req);
+    if (target.kind === 'found' && target.route.streamBody) simReq.stream = body;
+    else simReq.body = await collect(body);
     const fault = faults.take(stripApiVersion(pathname, state.profile).path);
     const { response, user } = fault?.kind === 'fail' ? { response: failureResponse(fault.status, simReq), user: null } : await answerApi(simReq);
-    await pause(conditions.latencyMs);
+    await pause(conditions.latencyMs + link.settings.latencyMs);
     if (closed) return;
     if (fault?.kind === 'drop') {
       log(method, url, 0, user);
@@ -226,6 +258,9 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
       hungRequests: hung.size,
       pendingAsyncJobFaults: state.asyncJobFaults.map((fault) => ({ ...fault })),
       dataValueCount: state.dataValues.size,
+      scheduler: state.tasks.scheduler,
+      link: { ...link.settings },
+      traffic: { ...link.traffic },
     }),
     requests: () => requests,
     setOffline(offline, mode = 'reset') {
@@ -248,6 +283,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
       conditions.offline = false;
       conditions.offlineMode = 'reset';
       conditions.latencyMs = 0;
+      link.settings = { bitsPerSecond: 0, latencyMs: 0 };
       faults.clear();
       state.asyncJobFaults.length = 0;
     },
@@ -274,6 +310,15 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
       state.tasks.restart();
       state.startedAt = new Date();
     },
+    setScheduler(input) {
+      state.tasks.setScheduler(schedulerTiming(typeof input === 'string' ? input : parseOrThrow(SchedulerInput, input, 'setScheduler arguments')));
+    },
+    setLink(input) {
+      const valid = parseOrThrow(LinkInput, input, 'setLink arguments');
+      link.settings = { bitsPerSecond: valid.bitsPerSecond ?? link.settings.bitsPerSecond, latencyMs: valid.latencyMs ?? link.settings.latencyMs };
+    },
+    traffic: () => ({ ...link.traffic }),
+    resetTraffic: () => link.resetTraffic(),
   };
 
   return {
@@ -291,6 +336,10 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     failNextAsyncJob: (input) => controls.failNextAsyncJob(input),
     restartServer: () => controls.restartServer(),
     idle: () => state.tasks.idle(),
+    setScheduler: (scheduler) => controls.setScheduler(scheduler),
+    setLink: (settings) => controls.setLink(settings),
+    traffic: () => controls.traffic(),
+    resetTraffic: () => controls.resetTraffic(),
     requests,
     state,
     async close() {
@@ -307,4 +356,11 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+/** A named timing, or a full one (a test may shorten the loop). */
+function schedulerTiming(input: 'immediate' | 'dhis2' | Partial<SchedulerTiming>): SchedulerTiming {
+  if (input === 'immediate') return IMMEDIATE_SCHEDULER;
+  if (input === 'dhis2') return DHIS2_241_SCHEDULER;
+  return { ...DHIS2_241_SCHEDULER, ...input };
 }

@@ -97,11 +97,24 @@ async function importDataValueSets(ctx: RouteContext): Promise<SimResponse> {
     post.statuses.push(200);
     return kickoff;
   }
+  // Injected faults hit the next import whether it runs in a job or in the request: a lost database
+  // connection ends either with an ERROR summary; a crash in the request is a 500, as a servlet that throws.
+  const fault = takeAsyncJobFault(state, 'DATAVALUE_IMPORT');
   try {
     const result = await runImport({
       format,
       body,
-      env: { metadata: state.metadata, values: state.dataValues, registrations: state.registrations, user, options },
+      env: {
+        metadata: state.metadata,
+        values: state.dataValues,
+        registrations: state.registrations,
+        user,
+        options,
+        failAfterValues: fault?.mode === 'error' ? { count: fault.afterValues, message: fault.message } : null,
+      },
+      onProgress: (processed) => {
+        if (fault?.mode === 'crash' && processed >= fault.afterValues) throw new Error(fault.message);
+      },
     });
     result.summary.importOptions = options;
     post.values = result.processed;
