@@ -81,11 +81,18 @@ test('a facility queue travels on USB: saved offline, loaded twice at the distri
     await districtPage.getByTestId('load-folder-path').locator('input').fill(usb);
     await districtPage.getByTestId('load-scan').click();
     const bundleItem = districtPage.locator('[data-testid="scan-item"][data-kind="bundle"]');
-    await expect(bundleItem).toHaveAttribute('data-status', 'new');
+    // This laptop was never enrolled here: the bundle is held until a person compares the fingerprint the laptop shows.
+    await expect(bundleItem).toHaveAttribute('data-status', 'held');
+    const { fingerprint } = await facility.call<{ fingerprint: string | null }>('bundles.device', {});
+    expect(fingerprint).toMatch(/^[0-9A-F]{4}( [0-9A-F]{4}){5}$/);
+    await expect(bundleItem.getByTestId('scan-item-fingerprint')).toHaveText(fingerprint!);
     await expect(bundleItem.getByTestId('scan-bundle-source')).toContainText('Ngelehun CHC');
     await expect(bundleItem.getByTestId('scan-bundle-job')).toHaveCount(2);
     await expect(bundleItem.getByTestId('scan-bundle-jobs')).toContainText(`${early.count} values`);
-    await districtPage.getByTestId('load-start').click();
+    await expect(districtPage.getByTestId('load-start')).toBeDisabled();
+    expect((await district.call<{ total: number }>('jobs.list', {})).total).toBe(0);
+    await bundleItem.getByTestId('scan-item-approve').click();
+    await expect(districtPage.getByTestId('load-approved')).toContainText('trusted from Ngelehun CHC from now on');
     await expect(districtPage.getByTestId('load-report-loaded')).toContainText('2 job(s) queued from Ngelehun CHC');
     await expect(districtPage.getByTestId('load-report-receipt-written')).toBeVisible();
     // The list now knows the bundle.
