@@ -34,6 +34,11 @@ vi.mock('node:fs', async (importOriginal) => {
       if (writes(flags)) refuse('open', path);
       return real.openSync(path, flags, mode);
     }) as typeof real.openSync,
+    writeSync: ((fd, ...rest: unknown[]) => {
+      // As Node reports it: a write to a file descriptor names no path.
+      if (fault.files === 'full') throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC', syscall: 'write', errno: -28 });
+      return (real.writeSync as (...args: unknown[]) => number)(fd, ...rest);
+    }) as typeof real.writeSync,
     createWriteStream: ((path, options) => (refuse('open', path), real.createWriteStream(path, options))) as typeof real.createWriteStream,
   };
   return { ...mocked, default: mocked };
@@ -135,6 +140,17 @@ describe('the CLI on a full or failing disk', () => {
     fault.db = 'ok';
     // Nothing saved before was lost.
     expect((await run('jobs', '--json')).stdout).toContain(jobId);
+  });
+
+  it('flush on a full disk says so in one line instead of claiming another flush is sending', async () => {
+    fault.files = 'full';
+    const flushed = await run('flush');
+    expect(flushed.code).toBe(1);
+    expect(flushed.stdout).toBe('');
+    expect(flushed.stderr).toMatch(/^dhis2-ie: The disk is full: .*runner\.lock could not be written\. Free some space .*\n$/);
+    fault.files = 'ok';
+    // No empty lock was left behind to hold the next flush back.
+    expect(existsSync(join(dir.path, 'runner.lock'))).toBe(false);
   });
 
   it('a failing disk is named as such, for reading commands too, in one line', async () => {

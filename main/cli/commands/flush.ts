@@ -4,6 +4,8 @@ import { parse, UsageError } from '../args';
 import { inline, printJson, type Output } from '../output';
 import type { Core } from '../../core/core';
 import { sleep } from '../../core/time';
+import { runnerLockIsFree } from '../../core/jobs/runner-lock';
+import { join } from 'node:path';
 import { stuckJobsNote } from './jobs-retry';
 
 export const FLUSH_HELP = `dhis2-ie flush [--wait] [--timeout SECONDS] [--json]
@@ -30,8 +32,11 @@ export async function flushCommand(argv: string[], output: Output): Promise<numb
     const stop = core.bus.on('job.changed', (job) => {
       if (!values.json && job.progress && !TERMINAL_STATES.includes(job.state)) output.out(`  ${inline(job.title)}: ${inline(job.progress.message)}`);
     });
-    core.startBackground();
-    await sleep(100);
+    // Said at once when another flush (or the app) is sending; a disk that cannot take the lock throws, and is named.
+    if (runnerLockIsFree(join(core.dataDir, 'runner.lock'))) {
+      core.startBackground();
+      await sleep(100);
+    }
     if (!core.runner.isActive) {
       stop();
       const message = 'The app (or another dhis2-ie command) is already sending jobs from this data folder; nothing to do here.';

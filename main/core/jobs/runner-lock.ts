@@ -21,8 +21,16 @@ export class RunnerLock {
     for (let tries = 0; tries < 2; tries++) {
       try {
         const fd = openSync(this.path, 'wx', 0o600);
-        writeSync(fd, this.stamp);
-        closeSync(fd);
+        try {
+          writeSync(fd, this.stamp);
+        } catch (error) {
+          // A full disk: an empty lock left behind would keep every runner, ours included, waiting for nobody.
+          rmSync(this.path, { force: true });
+          // A failed write names no file; the message the user reads should.
+          throw Object.assign(error as NodeJS.ErrnoException, { path: (error as NodeJS.ErrnoException).path ?? this.path });
+        } finally {
+          closeSync(fd);
+        }
         this.held = true;
         heldHere.add(this.stamp);
         return true;
@@ -71,4 +79,15 @@ function isAlive(pid: number): boolean {
 
 function mtimeMs(path: string): number {
   return statSync(path, { throwIfNoEntry: false })?.mtimeMs ?? 0;
+}
+
+/**
+ * Whether a runner could start on this data folder now, asked before starting one (`dhis2-ie flush`): false
+ * when another holds the lock. A disk that cannot take the lock file throws, so the caller says why instead.
+ */
+export function runnerLockIsFree(path: string): boolean {
+  const probe = new RunnerLock(path);
+  if (!probe.tryAcquire()) return false;
+  probe.release();
+  return true;
 }
