@@ -66,7 +66,14 @@ vi.mock('better-sqlite3', async (importOriginal) => {
     // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- the signature better-sqlite3 declares, which an override must keep
     override prepare<P extends unknown[] | {} = unknown[], R = unknown>(source: string): import('better-sqlite3').Statement<P, R> {
       this.fail();
-      return super.prepare<P, R>(source);
+      const statement = super.prepare<P, R>(source);
+      // A full disk takes no new page: whatever writes fails, as SQLite reports it.
+      if (fault.db === 'full' && !statement.reader) {
+        statement.run = () => {
+          throw new real.SqliteError('database or disk is full', 'SQLITE_FULL');
+        };
+      }
+      return statement;
     }
     private fail(): void {
       if (fault.db === 'failing') throw new real.SqliteError('disk I/O error', 'SQLITE_IOERR_READ');
