@@ -9,6 +9,7 @@ import { JobFailure } from '../jobs/plugin';
 import { mergeSummaries } from './merge-summaries';
 import type { DataValueRecord } from './types';
 import { nowIso, sleep } from '../time';
+import { gzipBody } from '../dhis2/gzip-body';
 
 /** A part the server confirmed: its summary is final and it is never sent again. */
 export interface ConfirmedPart {
@@ -18,10 +19,10 @@ export interface ConfirmedPart {
 }
 
 /**
- * The one part on its way (parts go one after another). `sending`: written before the POST, so
- * after a kill we cannot know whether the server got it. `submitted`: the server took it as an async
- * job; on resume we follow that job instead of resending. `stopped`: the server's import of it
- * ended partway; it must be sent again.
+ * A part on its way. `sending`: written before the POST, so after a kill we cannot know whether the
+ * server got it. `submitted`: the server took it as an async job (checkpoints from before sync
+ * imports); on resume we follow that job instead of resending. `stopped`: the server's import of it
+ * ended partway; it must be sent again. Up to two parts can be on their way at once (see `parallel`).
  */
 export type PendingPart = { offset: number; count: number; attempt: number } & (
   | { state: 'sending'; startedAt: string; failure?: ResendReason }
@@ -36,15 +37,28 @@ export interface MaybeStored {
   reason: ResendReason;
 }
 
+/**
+ * Which values the server confirmed and which may be on their way. Confirmed parts are kept in file
+ * order and may leave gaps (a later part can be confirmed before an earlier one); every value outside
+ * them is sent on resume, and every value inside them never again.
+ */
 export interface FlushCheckpoint {
-  version: 2;
-  /** Values per part from here on: starts at the job's chunk size, halved by each 413. */
+  version: 3;
+  /** Values per part from here on: starts at the job's chunk size, halved by a 413, a timeout or a slow part. */
   partSize: number;
   confirmed: ConfirmedPart[];
-  pending: PendingPart | null;
+  pending: PendingPart[];
   maybeStored: MaybeStored[];
   /** Parts confirmed after a resend, in order. */
   resent: ResentPart[];
+  /** A 413 came: the server's body limit is near, so parts go one at a time from then on. */
+  refusedTooLarge?: boolean;
+}
+
+/** Version 2: one part on its way at most. */
+interface FlushCheckpointV2 extends Omit<FlushCheckpoint, 'version' | 'pending'> {
+  version: 2;
+  pending: PendingPart | null;
 }
 
 /** What version 1 saved: a fixed chunk size and a record per chunk number. */
@@ -69,13 +83,23 @@ export interface FlushOptions {
   set?: { dataSet?: string | null; completeDate?: string | null };
   chunkSize: number;
   totalValues: number | null;
-  checkpoint: FlushCheckpoint | FlushCheckpointV1 | null;
+  checkpoint: FlushCheckpoint | FlushCheckpointV2 | FlushCheckpointV1 | null;
   saveCheckpoint(checkpoint: FlushCheckpoint, progress: JobProgress, logMessage?: string): void;
   log(level: LogLevel, message: string): void;
   signal: AbortSignal;
   poll?: Omit<PollOptions, 'signal' | 'onNotification'>;
   /** Pauses between immediate resends of a part the server stopped; tests shorten them. */
   stopPausesMs?: readonly number[];
+  /**
+   * Two parts may be on their way at once. Only safe when no key (element, period, org unit, option
+   * combos) repeats in the file: the server imports concurrent parts in any order, and DHIS2 keeps the
+   * last value of a repeated key.
+   */
+  parallel?: boolean;
+  /** A part slower than this halves the part size; tests shorten it. */
+  slowPartMs?: number;
+  /** How long a part's POST may take before its outcome counts as unknown. */
+  partTimeoutMs?: number;
 }
 
 export interface FlushResult {
@@ -88,42 +112,55 @@ export interface FlushResult {
 const REFUSAL_CODES = new Set(['E7600', 'E7601', 'E7603', 'E7604']);
 /** How often one run sends a part again right away after the server stopped its import. */
 const STOP_PAUSES_MS = [1_000, 5_000];
+/**
+ * A sync import must answer before a proxy gives up on it (nginx's proxy_read_timeout is 60 s by
+ * default): a part slower than this makes the next parts half as large.
+ */
+const SLOW_PART_MS = 20_000;
+/** The POST's own limit; past it the outcome is unknown and the part goes again, smaller. */
+const PART_TIMEOUT_MS = 60_000;
+/** Pipelining pays only on long flushes; short ones stay one part at a time (and easy to follow in the log). */
+const PARALLEL_MIN_PARTS_LEFT = 4;
+/** The smallest part a slow server or a timeout leaves us with. */
+const MIN_PART = 100;
 
 /**
- * Sends values to /api/dataValueSets in parts, one async server job each, recording every part in the
- * job checkpoint. The job is only done when every part has a summary from the server that is not an
- * ERROR. A confirmed part is never sent again; an unconfirmed one is followed (when the server gave it
- * a job id) or sent again, which leaves the server's data as one send would: a value already stored
- * with the same content is counted as ignored and changed by nothing (DHIS2 2.41, all strategies).
+ * Sends values to /api/dataValueSets in parts, each a sync import whose answer is the server's summary
+ * (2.41 starts an async data value import only on its 20 s scheduler loop, one per round, so one job
+ * per part costs 10-20 s of waiting each). Bodies go gzipped: DHIS2 sniffs gzip in the body.
+ * The job is only done when every part has a summary from the server that is not an ERROR. A
+ * confirmed part is never sent again; an unconfirmed one is followed (when the server gave it a job
+ * id) or sent again, which leaves the server's data as one send would: a value already stored with
+ * the same content is counted as ignored and changed by nothing (DHIS2 2.41, all strategies).
  */
 export async function flushDataValues(options: FlushOptions): Promise<FlushResult> {
   const checkpoint = upgrade(options.checkpoint, options.chunkSize);
   const total = options.totalValues;
   const stopPauses = options.stopPausesMs ?? STOP_PAUSES_MS;
   let position = 0;
-  let sentValues = checkpoint.confirmed.reduce((sum, part) => sum + part.count, 0);
   let partNumber = 0;
+  const confirmedCount = () => checkpoint.confirmed.reduce((sum, part) => sum + part.count, 0);
+  const nextNumber = () => ++partNumber;
 
-  const save = (message: string, logMessage?: string) =>
-    options.saveCheckpoint(checkpoint, { done: Math.min(sentValues, total ?? sentValues), total, message }, logMessage);
+  const save = (message: string, logMessage?: string) => {
+    const done = confirmedCount();
+    options.saveCheckpoint(checkpoint, { done: Math.min(done, total ?? done), total, message }, logMessage);
+  };
 
-  // A part that was on its way when the last run ended: unless the server gave it a job to follow,
+  // Parts that were on their way when the last run ended: unless the server gave one a job to follow,
   // we cannot know what it stored, so its values may come back as ignored.
-  const pending = checkpoint.pending;
-  if (pending?.state === 'sending') {
-    markMaybeStored(checkpoint, pending.offset, pending.count, pending.failure ?? 'interrupted');
-    checkpoint.pending = null;
-  } else if (pending?.state === 'stopped') {
-    markMaybeStored(checkpoint, pending.offset, pending.count, 'server-stopped');
-    checkpoint.pending = null;
+  for (const pending of [...checkpoint.pending]) {
+    if (pending.state === 'submitted') continue;
+    markMaybeStored(checkpoint, pending.offset, pending.count, pending.state === 'stopped' ? 'server-stopped' : (pending.failure ?? 'interrupted'));
+    clearPending(checkpoint, pending.offset);
   }
+  // What was confirmed before this run, in file order: skipped as the file is read again.
+  const done = [...checkpoint.confirmed].sort((a, b) => a.offset - b.offset);
 
   const iterator = options.records()[Symbol.asyncIterator]();
   let exhausted = false;
-  // Values read but handed back (a part made smaller after a 413); they go out first in the next part.
-  let carry: DataValueRecord[] = [];
   const take = async (count: number): Promise<DataValueRecord[]> => {
-    const values = carry.splice(0, count);
+    const values: DataValueRecord[] = [];
     while (values.length < count && !exhausted) {
       if (options.signal.aborted) throw options.signal.reason;
       const next = await iterator.next();
@@ -134,42 +171,95 @@ export async function flushDataValues(options: FlushOptions): Promise<FlushResul
     return values;
   };
 
+  const inFlight = new Set<Promise<void>>();
+  let failure: { error: unknown } | null = null;
+  let confirmedThisRun = 0;
+  const width = (): number => {
+    // Slow start: one part alone first (a 413 or a fault is learnt on one part), then two when many are left.
+    if (!options.parallel || confirmedThisRun === 0 || checkpoint.refusedTooLarge) return 1;
+    if (total === null) return 1;
+    return total - position >= PARALLEL_MIN_PARTS_LEFT * checkpoint.partSize ? 2 : 1;
+  };
+  const launch = (run: Promise<void>): void => {
+    const tracked = run.then(
+      () => {
+        confirmedThisRun++;
+      },
+      (error: unknown) => {
+        failure ??= { error };
+      },
+    );
+    const settled = tracked.finally(() => inFlight.delete(settled));
+    inFlight.add(settled);
+  };
+
   try {
-    for (const part of checkpoint.confirmed) {
-      partNumber++;
-      const skipped = await take(part.count);
-      if (skipped.length !== part.count) throw changedFile(part.offset + skipped.length);
-    }
+    let index = 0;
     for (;;) {
-      const offset = position;
-      const following = checkpoint.pending?.state === 'submitted' && checkpoint.pending.offset === offset ? checkpoint.pending : null;
-      const taken = await take(following ? following.count : checkpoint.partSize);
-      // A file without values still goes once, so the server's answer to it is the job's result.
-      if (taken.length === 0 && partNumber > 0) break;
-      partNumber++;
-      const { summary, values } = await deliverPart(options, checkpoint, save, { number: partNumber, offset, values: taken, following, stopPauses });
-      if (values.length < taken.length) {
-        carry = [...taken.slice(values.length), ...carry];
-        position -= taken.length - values.length;
+      while (inFlight.size >= width()) await Promise.race(inFlight);
+      if (failure) break;
+      while (index < done.length && done[index]!.offset === position) {
+        const part = done[index]!;
+        nextNumber();
+        const skipped = await take(part.count);
+        if (skipped.length !== part.count) throw changedFile(part.offset + skipped.length);
+        index++;
       }
-      checkpoint.confirmed.push({ offset, count: values.length, summary });
-      checkpoint.pending = null;
-      const resend = resentFor(checkpoint, partNumber, offset, values.length, summary.importCount);
-      if (resend) checkpoint.resent.push(resend);
-      sentValues = offset + values.length;
-      const c = summary.importCount;
-      save(
-        `${sentValues.toLocaleString('en')} values sent`,
-        `Part ${partNumber} done: ${c.imported} imported, ${c.updated} updated, ${c.ignored} ignored, ${c.deleted} deleted${summary.conflicts.length ? `, ${summary.conflicts.length} conflicts` : ''}.${resend ? ` ${describeResent(resend)}` : ''}`,
-      );
-      if (exhausted && carry.length === 0) break;
+      const offset = position;
+      const room = index < done.length ? done[index]!.offset - offset : Infinity;
+      const following =
+        checkpoint.pending.find((p): p is Extract<PendingPart, { state: 'submitted' }> => p.state === 'submitted' && p.offset === offset) ?? null;
+      const taken = await take(following ? following.count : Math.min(checkpoint.partSize, room));
+      // A file without values still goes once, so the server's answer to it is the job's result.
+      if (taken.length === 0 && (partNumber > 0 || checkpoint.confirmed.length > 0)) break;
+      launch(deliverRange(options, checkpoint, save, nextNumber, { offset, values: taken, following, stopPauses }));
+      if (exhausted) break;
     }
   } finally {
+    await Promise.all(inFlight);
     await iterator.return?.();
   }
+  if (failure) throw (failure as { error: unknown }).error;
 
   const parts = checkpoint.confirmed.map((part) => ({ offset: part.offset, summary: part.summary }));
   return { summary: mergeSummaries(parts), parts: checkpoint.confirmed.length, resent: checkpoint.resent };
+}
+
+/**
+ * Delivers one part, and after a 413 its values in smaller parts one after another, recording each
+ * confirmed part in file order.
+ */
+async function deliverRange(
+  options: FlushOptions,
+  checkpoint: FlushCheckpoint,
+  save: (message: string, logMessage?: string) => void,
+  nextNumber: () => number,
+  range: { offset: number; values: DataValueRecord[]; following: Extract<PendingPart, { state: 'submitted' }> | null; stopPauses: readonly number[] },
+): Promise<void> {
+  let { offset, values, following } = range;
+  for (let first = true; ; first = false) {
+    const number = nextNumber();
+    const head = first ? values : values.slice(0, checkpoint.partSize);
+    const delivered = await deliverPart(options, checkpoint, save, { number, offset, values: head, following, stopPauses: range.stopPauses });
+    following = null;
+    const count = delivered.values.length;
+    const { summary } = delivered;
+    clearPending(checkpoint, offset);
+    checkpoint.confirmed.push({ offset, count, summary });
+    checkpoint.confirmed.sort((a, b) => a.offset - b.offset);
+    const resend = resentFor(checkpoint, number, offset, count, summary.importCount);
+    if (resend) checkpoint.resent.push(resend);
+    const c = summary.importCount;
+    const confirmed = checkpoint.confirmed.reduce((sum, part) => sum + part.count, 0);
+    save(
+      `${confirmed.toLocaleString('en')} values sent`,
+      `Part ${number} done: ${c.imported} imported, ${c.updated} updated, ${c.ignored} ignored, ${c.deleted} deleted${summary.conflicts.length ? `, ${summary.conflicts.length} conflicts` : ''}.${resend ? ` ${describeResent(resend)}` : ''}`,
+    );
+    if (count >= values.length) return;
+    // A 413 made this part smaller: the rest of its values go next, in parts of the new size.
+    offset += count;
+    values = values.slice(count);
+  }
 }
 
 interface PartToDeliver {
@@ -213,34 +303,61 @@ async function deliverPart(
     }
     if (!summary) {
       attempt++;
-      checkpoint.pending = { state: 'sending', offset, count: values.length, attempt, startedAt: nowIso() };
+      setPending(checkpoint, { state: 'sending', offset, count: values.length, attempt, startedAt: nowIso() });
       save(`Sending part ${number}`);
-      const body = JSON.stringify(toPayload(values, options.set));
+      const body = await gzipBody(JSON.stringify(toPayload(values, options.set)));
       let kickoff;
+      const started = Date.now();
       try {
-        kickoff = await postDataValueSet(options.client, body, 'json', { ...options.params, async: true }, options.signal);
+        kickoff = await postDataValueSet(
+          options.client,
+          body,
+          'json',
+          { ...options.params, async: false },
+          options.signal,
+          options.partTimeoutMs ?? PART_TIMEOUT_MS,
+        );
       } catch (error) {
         if (error instanceof Dhis2Error && error.status === 413) {
-          values = await shrinkAfter413(options, checkpoint, save, number, values);
+          values = await shrinkAfter413(options, checkpoint, save, number, offset, values);
+          continue;
+        }
+        if (error instanceof Dhis2Error && error.status === 500) {
+          // DHIS2 threw while importing (the sync twin of a crashed job): some values may be stored.
+          markMaybeStored(checkpoint, offset, values.length, 'server-stopped');
+          stops++;
+          await afterStop(options, checkpoint, save, number, offset, values, `the server failed while importing it (${error.message})`, stops, part.stopPauses);
           continue;
         }
         if (neverReachedServer(error)) {
-          checkpoint.pending = null;
+          clearPending(checkpoint, offset);
         } else {
-          checkpoint.pending = { ...checkpoint.pending, failure: error instanceof Dhis2Error && error.code === 'ANSWER_CUT' ? 'answer-lost' : 'interrupted' };
+          setPending(checkpoint, {
+            state: 'sending',
+            offset,
+            count: values.length,
+            attempt,
+            startedAt: nowIso(),
+            failure: error instanceof Dhis2Error && error.code === 'ANSWER_CUT' ? 'answer-lost' : 'interrupted',
+          });
+          // No answer in time (our limit or a proxy's 504): the next tries go in smaller parts.
+          if (error instanceof Dhis2Error && (error.code === 'TIMEOUT' || error.status === 504))
+            shrinkAfterSlow(options, checkpoint, number, 'got no answer in time');
         }
         save(`Part ${number} not sent yet`);
         throw error;
       }
+      if (Date.now() - started > (options.slowPartMs ?? SLOW_PART_MS))
+        shrinkAfterSlow(options, checkpoint, number, `took ${Math.round((Date.now() - started) / 1000)} s`);
       if (kickoff.kind === 'summary') {
         summary = kickoff.summary;
       } else {
-        checkpoint.pending = { state: 'submitted', offset, count: values.length, attempt, jobType: kickoff.jobType, jobId: kickoff.jobId };
+        following = { state: 'submitted', offset, count: values.length, attempt, jobType: kickoff.jobType, jobId: kickoff.jobId };
+        setPending(checkpoint, following);
         save(
           `Part ${number} is being imported by the server`,
           `Part ${number} (values ${offset + 1}-${offset + values.length}) sent; server job ${kickoff.jobId}.`,
         );
-        following = checkpoint.pending;
         continue;
       }
     }
@@ -249,7 +366,7 @@ async function deliverPart(
     const refusal = summary.conflicts.filter((c) => c.errorCode && REFUSAL_CODES.has(c.errorCode));
     if (refusal.length > 0) {
       // Nothing of this part was stored: the data set checks run before any value.
-      checkpoint.pending = null;
+      clearPending(checkpoint, offset);
       save(`Part ${number} refused by the server`);
       throw new JobFailure(
         'fix',
@@ -294,7 +411,7 @@ async function afterStop(
 ): Promise<void> {
   const stored = partial && partial.imported + partial.updated + partial.deleted > 0 ? ` It reported ${countText(partial)} before stopping.` : '';
   const message = what.startsWith('the server') ? what : `the server's import job failed (${what})`;
-  checkpoint.pending = { state: 'stopped', offset, count: values.length, attempt: stops, message };
+  setPending(checkpoint, { state: 'stopped', offset, count: values.length, attempt: stops, message });
   if (stops > pauses.length) {
     save(`Part ${number} not confirmed`);
     const lines = lineRange(values);
@@ -315,9 +432,11 @@ async function shrinkAfter413(
   checkpoint: FlushCheckpoint,
   save: (message: string, logMessage?: string) => void,
   number: number,
+  offset: number,
   values: DataValueRecord[],
 ): Promise<DataValueRecord[]> {
-  checkpoint.pending = null;
+  clearPending(checkpoint, offset);
+  checkpoint.refusedTooLarge = true;
   if (values.length <= 1) {
     save(`Part ${number} refused as too large`);
     throw new JobFailure(
@@ -358,11 +477,31 @@ function markMaybeStored(checkpoint: FlushCheckpoint, offset: number, count: num
   checkpoint.maybeStored.push({ offset, count, reason });
 }
 
+/** Records a part's state, replacing what was recorded for the part at the same offset. */
+function setPending(checkpoint: FlushCheckpoint, part: PendingPart): void {
+  clearPending(checkpoint, part.offset);
+  checkpoint.pending.push(part);
+}
+
+function clearPending(checkpoint: FlushCheckpoint, offset: number): void {
+  checkpoint.pending = checkpoint.pending.filter((p) => p.offset !== offset);
+}
+
+/** Halves the part size when a part took too long or got no answer, so later parts answer in time. */
+function shrinkAfterSlow(options: FlushOptions, checkpoint: FlushCheckpoint, number: number, what: string): void {
+  if (checkpoint.partSize <= MIN_PART) return;
+  checkpoint.partSize = Math.max(MIN_PART, Math.floor(checkpoint.partSize / 2));
+  options.log('info', `Part ${number} ${what}; sending parts of ${checkpoint.partSize.toLocaleString('en')} values from now on.`);
+}
+
 /** A confirmed part that overlaps values sent before with an unknown or partial outcome. */
 function resentFor(checkpoint: FlushCheckpoint, part: number, offset: number, count: number, counts: ImportCount): ResentPart | null {
   const overlapping = checkpoint.maybeStored.filter((m) => m.offset < offset + count && offset < m.offset + m.count);
   if (overlapping.length === 0) return null;
-  checkpoint.maybeStored = checkpoint.maybeStored.filter((m) => m.offset + m.count > offset + count);
+  // Ranges this part covers to their end are settled; others (a part still on its way) stay.
+  checkpoint.maybeStored = checkpoint.maybeStored.filter(
+    (m) => !(m.offset < offset + count && offset < m.offset + m.count && m.offset + m.count <= offset + count),
+  );
   const reason = overlapping.at(-1)!.reason;
   return { part, firstValue: offset + 1, lastValue: offset + count, reason, ignored: counts.ignored };
 }
@@ -395,9 +534,10 @@ function changedFile(at: number): JobFailure {
   );
 }
 
-function upgrade(saved: FlushCheckpoint | FlushCheckpointV1 | null, chunkSize: number): FlushCheckpoint {
-  if (saved?.version === 2) return saved;
-  const fresh: FlushCheckpoint = { version: 2, partSize: chunkSize, confirmed: [], pending: null, maybeStored: [], resent: [] };
+function upgrade(saved: FlushCheckpoint | FlushCheckpointV2 | FlushCheckpointV1 | null, chunkSize: number): FlushCheckpoint {
+  if (saved?.version === 3) return saved;
+  if (saved?.version === 2) return { ...saved, version: 3, pending: saved.pending ? [saved.pending] : [] };
+  const fresh: FlushCheckpoint = { version: 3, partSize: chunkSize, confirmed: [], pending: [], maybeStored: [], resent: [] };
   if (!saved) return fresh;
   // Version 1 numbered chunks of one size; confirmed ones are contiguous from the start.
   fresh.partSize = saved.chunkSize;
@@ -410,8 +550,8 @@ function upgrade(saved: FlushCheckpoint | FlushCheckpointV1 | null, chunkSize: n
       continue;
     }
     if (chunk.state === 'submitted')
-      fresh.pending = { state: 'submitted', offset, count: saved.chunkSize, attempt: chunk.attempt, jobType: chunk.jobType, jobId: chunk.jobId };
-    else fresh.pending = { state: 'sending', offset, count: saved.chunkSize, attempt: chunk.attempt, startedAt: chunk.startedAt };
+      fresh.pending.push({ state: 'submitted', offset, count: saved.chunkSize, attempt: chunk.attempt, jobType: chunk.jobType, jobId: chunk.jobId });
+    else fresh.pending.push({ state: 'sending', offset, count: saved.chunkSize, attempt: chunk.attempt, startedAt: chunk.startedAt });
     break;
   }
   return fresh;

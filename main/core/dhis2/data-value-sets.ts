@@ -27,6 +27,8 @@ export async function postDataValueSet(
   format: UploadFormat,
   params: Record<string, string | boolean | number>,
   signal?: AbortSignal,
+  /** A sync import of a large part can take longer than the client's default limit. */
+  timeoutMs?: number,
 ): Promise<ImportKickoff> {
   const path = '/dataValueSets';
   const data = await client.request(
@@ -34,6 +36,7 @@ export async function postDataValueSet(
       client.http.post(path, body, {
         params,
         signal,
+        ...(timeoutMs === undefined ? {} : { timeout: timeoutMs }),
         headers: { 'Content-Type': DATA_VALUE_CONTENT_TYPES[format] },
         validateStatus: (status) => (status >= 200 && status < 300) || status === 409,
         maxBodyLength: Infinity,

@@ -89,6 +89,8 @@ export function importDataJob(deps: ImportDataDeps): JobPlugin<ImportDataParams>
         set: { dataSet: header.dataSet ?? params.dataSet ?? null, completeDate: header.completeDate },
         chunkSize: params.chunkSize,
         totalValues: validation?.checked ?? null,
+        // Parts may overlap on the server only when the offline check saw no key twice (DHIS2 keeps the last).
+        parallel: validation !== null && validation.duplicates.count === 0,
         checkpoint: ctx.checkpoint<Checkpoint>()?.flush ?? null,
         saveCheckpoint: (flush, progress, logMessage) => ctx.saveCheckpoint({ flush } satisfies Checkpoint, progress, logMessage),
         log: (level, message) => ctx.log(level, message),
