@@ -51,6 +51,16 @@ describe('FileStore', () => {
     expect(db.prepare('SELECT COUNT(*) AS n FROM files').get()).toEqual({ n: 0 });
   });
 
+  it('refuses a first piece over the limit before its temp file is even open, and leaves no trace once that open completes', async () => {
+    const store = new FileStore(dir.path, db, 16);
+    for (let i = 0; i < 20; i++) {
+      await expect(store.put(Readable.from([Buffer.alloc(20)]), 'big.csv')).rejects.toMatchObject({ code: 'FILE_TOO_LARGE' });
+      // The open of the temp file runs on its own; give it the time it takes to land, were it still under way.
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      expect(readdirSync(join(dir.path, 'files', 'tmp'))).toEqual([]);
+    }
+  });
+
   it('stores a file from disk that spans many read chunks byte for byte, and refuses one over the limit without a trace', async () => {
     // 5.5 MB of varied bytes: more chunks than the copy's rotating buffers, and a short last one.
     const content = Buffer.alloc(5.5 * 1024 * 1024);

@@ -53,11 +53,14 @@ export class FileStore {
         callback(null, chunk);
       },
     });
+    const sink = createWriteStream(tmpPath, { flags: 'wx', mode: 0o600 });
     try {
-      await pipeline(source, meter, createWriteStream(tmpPath, { flags: 'wx', mode: 0o600 }));
+      await pipeline(source, meter, sink);
       fsyncPath(tmpPath);
       return this.keep(tmpPath, hash.digest('hex'), size, name);
     } catch (error) {
+      // A failure before the temp file was even opened: its open still completes (and creates it) after this; remove it after.
+      if (!sink.closed) await new Promise((resolve) => sink.once('close', resolve));
       rmSync(tmpPath, { force: true });
       throw error;
     } finally {
