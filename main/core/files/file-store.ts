@@ -60,7 +60,7 @@ export class FileStore {
       return this.keep(tmpPath, hash.digest('hex'), size, name);
     } catch (error) {
       // A failure before the temp file was even opened: its open still completes (and creates it) after this; remove it after.
-      if (!sink.closed) await new Promise((resolve) => sink.once('close', resolve));
+      if (!sink.closed) await new Promise<void>((resolve) => sink.once('close', () => resolve()));
       rmSync(tmpPath, { force: true });
       throw error;
     } finally {
