@@ -36,7 +36,7 @@ export async function jobsCommand(argv: string[], output: Output): Promise<numbe
   const limit = values.limit === undefined ? 200 : Number(values.limit);
   if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new UsageError('--limit must be a whole number from 1 to 1000.');
 
-  const core = openCore(values['data-dir'], 'cli', { readOnly: true });
+  const core = openCore(values['data-dir'], 'cli', { readOnly: action !== 'retry' });
   try {
     if (action === 'retry') return retryJob(core, id!, values.json === true, output);
     if (action === 'show') {
