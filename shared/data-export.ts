@@ -38,3 +38,11 @@ export const EXPORT_FORMAT_INFO: Record<(typeof DATA_EXPORT_FORMATS)[number], { 
   xml: { accept: 'application/xml', extension: 'xml' },
   adx: { accept: 'application/adx+xml', extension: 'adx.xml' },
 };
+
+/** What a data export job stores as its result: the saved file. */
+export const SavedFileResult = z.object({
+  file: z.string(),
+  bytes: z.number().int().nonnegative(),
+  sha256: z.string(),
+});
+export type SavedFileResult = z.infer<typeof SavedFileResult>;

@@ -140,3 +140,19 @@ export function describeResent(part: ResentPart): string {
   if (part.ignored === 0) return `${head}; none of its values were counted as ignored.`;
   return `${head}; ${part.ignored.toLocaleString('en')} of its values were counted as ignored, which includes any the first send had already stored (DHIS2 counts an unchanged value as ignored).`;
 }
+
+/** What an import-data job stores as its result. */
+export const ImportDataResult = z.object({
+  /** The server's summary of every part, merged as if the file had gone in one request, with file lines. */
+  server: ImportSummary,
+  /** The offline check made before sending; null without metadata. A malformed one must not hide the server's summary. */
+  validation: OfflineValidation.nullable().catch(null),
+  /** Requests the values went in. */
+  chunks: z.number().int().nonnegative(),
+  /** How many parts went to the server more than once (results stored before `resent` only have this). */
+  resentChunks: z.number().int().nonnegative().default(0),
+  /** Each part sent more than once, why, and how many of its values the server counted as ignored. */
+  resent: z.array(ResentPart).default([]),
+  dryRun: z.boolean(),
+});
+export type ImportDataResult = z.output<typeof ImportDataResult>;

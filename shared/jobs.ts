@@ -1,48 +1,17 @@
 import { z } from 'zod';
-import { ImportDataParams } from './data-import';
-import { ExportDataParams } from './data-export';
-import { ExportMetadataDependenciesParams, ExportMetadataParams } from './metadata-export';
-import { ImportMetadataParams } from './metadata-import';
+import { JOB_KINDS, type JobKindName } from './job-kinds';
 
 /**
- * Every job type the app knows by name. A type is listed here (so the Job overview can filter on
- * it and old rows stay readable) before its plugin exists; main/core/jobs/registry.ts says which
- * ones this build can actually run.
+ * Every job type the app knows by name, in the order of shared/job-kinds.ts, where each is declared. A
+ * type is listed (so the Job overview can filter on it and old rows stay readable) before this version
+ * can make jobs of it: its declaration then has no parameters.
  */
-export const JOB_TYPES = [
-  'import-data',
-  'import-metadata',
-  'import-events',
-  'import-tracker',
-  'import-geometry',
-  'import-population',
-  'export-data',
-  'export-metadata',
-  'export-metadata-dependencies',
-  'export-events',
-  'export-tracker',
-  'sync-metadata',
-  'self-test',
-] as const;
+export const JOB_TYPES = Object.keys(JOB_KINDS) as [JobKindName, ...JobKindName[]];
 export const JobType = z.enum(JOB_TYPES);
 export type JobType = z.infer<typeof JobType>;
 
 /** Plain words for each type, shared by the Job overview chips and the CLI. */
-export const JOB_TYPE_LABELS: Record<JobType, string> = {
-  'import-data': 'Data import',
-  'import-metadata': 'Metadata import',
-  'import-events': 'Event import',
-  'import-tracker': 'Tracked entity import',
-  'import-geometry': 'Org unit geometry import',
-  'import-population': 'Earth Engine import',
-  'export-data': 'Data export',
-  'export-metadata': 'Metadata export',
-  'export-metadata-dependencies': 'Metadata dependency export',
-  'export-events': 'Event export',
-  'export-tracker': 'Tracked entity export',
-  'sync-metadata': 'Metadata sync',
-  'self-test': 'Queue self-test',
-};
+export const JOB_TYPE_LABELS = Object.fromEntries(JOB_TYPES.map((type) => [type, JOB_KINDS[type].label])) as Record<JobType, string>;
 
 /**
  * The durable state machine. Active states are the ones a process was in the middle of when it
@@ -146,29 +115,3 @@ export const JobLogEntry = z.object({
   message: z.string(),
 });
 export type JobLogEntry = z.infer<typeof JobLogEntry>;
-
-/** Parameters of the queue self-test job (only registered when self-test jobs are enabled). */
-export const SelfTestParams = z.object({
-  steps: z.number().int().min(1).max(10_000),
-  stepMs: z.number().int().min(0).max(60_000),
-  needsServer: z.boolean().default(false),
-  failTimes: z.number().int().min(0).max(100).default(0),
-});
-export type SelfTestParams = z.infer<typeof SelfTestParams>;
-
-/** Parameters of the offline metadata sync; the page size only matters on very slow or very fast links. */
-export const SyncMetadataParams = z.object({
-  pageSize: z.number().int().min(1).max(10_000).default(1000),
-});
-export type SyncMetadataParams = z.infer<typeof SyncMetadataParams>;
-
-/** Per-type parameter schemas. The renderer binds its forms and "Recreate job" to these. */
-export const JOB_PARAM_SCHEMAS: Partial<Record<JobType, z.ZodType<Record<string, unknown>>>> = {
-  'self-test': SelfTestParams,
-  'sync-metadata': SyncMetadataParams,
-  'import-data': ImportDataParams,
-  'import-metadata': ImportMetadataParams,
-  'export-data': ExportDataParams,
-  'export-metadata': ExportMetadataParams,
-  'export-metadata-dependencies': ExportMetadataDependenciesParams,
-};

@@ -272,9 +272,9 @@ function classifyJob(deps: LoadDeps, job: ManifestJob, bundleId: string): Pick<S
   if (job.origin.deviceId === deps.device.get().deviceId) {
     return { status: 'duplicate', note: 'This job was first queued on this laptop.', existingJobId: job.origin.jobId };
   }
-  const plugin = deps.registry.get(job.type);
-  if (!plugin) return { status: 'rejected', note: `This version of the app cannot run "${job.type}" jobs.`, existingJobId: null };
-  const params = plugin.paramsSchema.safeParse(job.params);
+  const registered = deps.registry.get(job.type);
+  if (!registered) return { status: 'rejected', note: `This version of the app cannot run "${job.type}" jobs.`, existingJobId: null };
+  const params = registered.schemas.params.safeParse(job.params);
   if (!params.success) {
     return { status: 'rejected', note: `Its options are not valid here (${params.error.issues[0]?.message ?? 'unknown problem'}).`, existingJobId: null };
   }

@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
-import { EXPORT_FORMAT_INFO, ExportDataParams } from '../../../shared/data-export';
-import type { JobPlugin } from './plugin';
+import { EXPORT_FORMAT_INFO, type ExportDataParams } from '../../../shared/data-export';
+import type { KindPlugin } from './plugin';
 import { checkFolder, checkMagic, formatMegabytes, freeName, saveDownload, type SavedFile } from './save-download';
 
 export type ExportDataResult = SavedFile;
@@ -10,9 +10,8 @@ export type ExportDataResult = SavedFile;
  * often). The server compresses (fewer bytes on a metered line); we write to a temporary name,
  * fsync, then rename, so a half-written export never looks like a finished one.
  */
-export const exportDataJob: JobPlugin<ExportDataParams> = {
+export const exportDataJob: KindPlugin<'export-data'> = {
   type: 'export-data',
-  paramsSchema: ExportDataParams,
   needsServer: () => true,
   title: (p) => `Data export ${p.startDate} to ${p.endDate} (${p.format.toUpperCase()}${p.compression === 'none' ? '' : `, ${p.compression}`})`,
   async run(ctx) {

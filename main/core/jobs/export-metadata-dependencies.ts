@@ -1,6 +1,6 @@
-import { DATA_SET_ORG_UNIT_NOTE, DEPENDENCY_TYPE_LABELS, ExportMetadataDependenciesParams, type MetadataExportResult } from '../../../shared/metadata-export';
+import { DATA_SET_ORG_UNIT_NOTE, DEPENDENCY_TYPE_LABELS, type MetadataExportResult } from '../../../shared/metadata-export';
 import { downloadMetadata, METADATA_SUFFIX } from './export-metadata';
-import type { JobPlugin } from './plugin';
+import type { KindPlugin } from './plugin';
 import { checkFolder } from './save-download';
 
 /**
@@ -8,9 +8,8 @@ import { checkFolder } from './save-download';
  * to (a data set with its data elements, category combos, options, sections, ...), streamed into
  * the chosen folder as DHIS2 compresses it.
  */
-export const exportMetadataDependenciesJob: JobPlugin<ExportMetadataDependenciesParams> = {
+export const exportMetadataDependenciesJob: KindPlugin<'export-metadata-dependencies'> = {
   type: 'export-metadata-dependencies',
-  paramsSchema: ExportMetadataDependenciesParams,
   needsServer: () => true,
   title: (p) => {
     const label = DEPENDENCY_TYPE_LABELS[p.objectType].one;

@@ -1,11 +1,11 @@
 import type { Readable, Transform } from 'node:stream';
 import { basename } from 'node:path';
-import { ExportMetadataParams, type MetadataExportResult } from '../../../shared/metadata-export';
+import { type ExportMetadataParams, type MetadataExportResult } from '../../../shared/metadata-export';
 import { Dhis2Error } from '../dhis2/errors';
 import { compressOutput } from '../formats/compress';
 import { checkMetadataExport } from '../metadata-export/check-export';
 import { appendCollections, offlinePackageQuery, packageUser } from '../metadata-export/offline-package';
-import { JobFailure, type JobContext, type JobPlugin } from './plugin';
+import { JobFailure, type JobContext, type KindPlugin } from './plugin';
 import { checkFolder, checkMagic, formatMegabytes, freeName, saveDownload, type SavedCompression } from './save-download';
 
 /** DHIS2's own suffixes: `.json.gz` and `.json.zip` on the path select the compression (MessageConverterUtils). */
@@ -20,9 +20,8 @@ export const OFFLINE_PACKAGE_NOTE =
  * server as the DHIS2 app asks for it. The "offline laptop" preset asks for the types and fields the
  * metadata sync pulls, adds the signed-in user, and compresses here (the user list goes in first).
  */
-export const exportMetadataJob: JobPlugin<ExportMetadataParams> = {
+export const exportMetadataJob: KindPlugin<'export-metadata'> = {
   type: 'export-metadata',
-  paramsSchema: ExportMetadataParams,
   needsServer: () => true,
   title: (p) =>
     p.preset === 'offline-laptop'

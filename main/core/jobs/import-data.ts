@@ -1,12 +1,11 @@
-import { describeResent, ImportDataParams, type OfflineValidation, type ResentPart } from '../../../shared/data-import';
-import type { ImportSummary } from '../../../shared/import-summary';
+import { describeResent, type ImportDataParams, type ImportDataResult, type OfflineValidation } from '../../../shared/data-import';
 import type { MetadataIndex } from '../metadata/index';
 import type { DataValueRecord } from '../datavalues/types';
 import { openDataFile, type OpenedDataFile } from '../datavalues/open-data-file';
 import { applyHeader, sendParams } from '../datavalues/send-params';
 import { flushDataValues, type FlushCheckpoint } from '../datavalues/flush';
 import { attachLines } from '../datavalues/attach-lines';
-import { JobFailure, type JobPlugin } from './plugin';
+import { JobFailure, type KindPlugin } from './plugin';
 
 /** What the offline check hands the import: its verdict, and the values with ids translated to UIDs. */
 export interface CheckedFile {
@@ -21,16 +20,7 @@ export interface ImportDataDeps {
   check(opened: OpenedDataFile, params: ImportDataParams, index: MetadataIndex, fileName: string): Promise<CheckedFile>;
 }
 
-export interface ImportDataResult {
-  server: ImportSummary;
-  validation: OfflineValidation | null;
-  chunks: number;
-  /** How many parts went to the server more than once (kept for results stored before `resent`). */
-  resentChunks: number;
-  /** Each part sent more than once, why, and how many of its values the server counted as ignored. */
-  resent: ResentPart[];
-  dryRun: boolean;
-}
+export type { ImportDataResult } from '../../../shared/data-import';
 
 interface Checkpoint {
   flush: FlushCheckpoint;
@@ -40,10 +30,9 @@ interface Checkpoint {
  * Data value import: read the stored file, check it offline against the server's metadata,
  * translate ids, then send it in chunks that survive restarts and dropped connections.
  */
-export function importDataJob(deps: ImportDataDeps): JobPlugin<ImportDataParams> {
+export function importDataJob(deps: ImportDataDeps): KindPlugin<'import-data'> {
   return {
     type: 'import-data',
-    paramsSchema: ImportDataParams,
     needsServer: () => true,
     title: (params, files) => `${params.dryRun ? 'Dry run of ' : ''}${files[0]?.name ?? 'data values'}`,
     async run(ctx) {

@@ -1,4 +1,4 @@
-import { ImportMetadataParams, type ImportMetadataResult, type MetadataOfflineCheck } from '../../../shared/metadata-import';
+import { type ImportMetadataParams, type ImportMetadataResult, type MetadataOfflineCheck } from '../../../shared/metadata-import';
 import { flattenErrors, type ImportReport } from '../../../shared/import-report';
 import type { Job } from '../../../shared/jobs';
 import type { Dhis2Client } from '../dhis2/client';
@@ -9,7 +9,7 @@ import type { MetadataIndex } from '../metadata/index';
 import { checkMetadataFile, openMetadataFile, type OpenedMetadataFile } from '../metadata-import/open-file';
 import { metadataBody, metadataSendParams, sendTimeoutMs } from '../metadata-import/send';
 import { nowIso } from '../time';
-import { JobFailure, type JobContext, type JobPlugin } from './plugin';
+import { JobFailure, type JobContext, type KindPlugin } from './plugin';
 
 export interface ImportMetadataDeps {
   indexFor(serverId: string | null): MetadataIndex | null;
@@ -32,10 +32,9 @@ type Checkpoint =
  * follow that job to its ImportReport, across restarts. Ends by queueing a metadata sync when the
  * import changed the server, so the offline checks of later imports see the new objects.
  */
-export function importMetadataJob(deps: ImportMetadataDeps): JobPlugin<ImportMetadataParams> {
+export function importMetadataJob(deps: ImportMetadataDeps): KindPlugin<'import-metadata'> {
   return {
     type: 'import-metadata',
-    paramsSchema: ImportMetadataParams,
     needsServer: () => true,
     title: (params, files) => `${params.dryRun ? 'Dry run of ' : params.importStrategy === 'DELETE' ? 'Delete with ' : ''}${files[0]?.name ?? 'metadata'}`,
     async run(ctx) {

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { FileRef, Job, JobProgress, JobState, JobType, LogLevel } from '../../../shared/jobs';
+import type { JobKindName, ParamsOf, ResultOf } from '../../../shared/job-kinds';
 import type { Dhis2Client } from '../dhis2/client';
 
 export type RunPhase = Extract<JobState, 'validating' | 'uploading' | 'server-processing' | 'running'>;
@@ -24,15 +25,24 @@ export interface JobContext<P> {
 }
 
 /**
- * One job type. The runner owns retries, backoff, progress events, cancellation and checkpoints;
- * a plugin declares its parameters and does its work, resuming from `ctx.checkpoint()`.
+ * How one kind of job does its work. The runner owns retries, backoff, progress events, cancellation and
+ * checkpoints; a plugin does the work, resuming from `ctx.checkpoint()`. Its parameters and result are
+ * those its kind declares in shared/job-kinds.ts (see `KindPlugin`).
  */
-export interface JobPlugin<P = Record<string, unknown>> {
+export interface JobPlugin<P = Record<string, unknown>, R = unknown> {
   readonly type: JobType;
-  readonly paramsSchema: z.ZodType<P>;
   needsServer(params: P): boolean;
   title(params: P, files: readonly FileRef[]): string;
-  run(ctx: JobContext<P>): Promise<unknown>;
+  run(ctx: JobContext<P>): Promise<R>;
+}
+
+/** The plugin of a declared kind: parameters and result typed from its declaration. */
+export type KindPlugin<T extends JobKindName> = JobPlugin<ParamsOf<T>, ResultOf<T>> & { readonly type: T };
+
+/** The schemas the runner checks a kind's parameters and results with. */
+export interface KindSchemas<P, R> {
+  params: z.ZodType<P>;
+  result: z.ZodType<R> | null;
 }
 
 /**

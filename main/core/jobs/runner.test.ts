@@ -9,12 +9,12 @@ import { backoffMs } from './backoff';
 
 const Params = z.object({ mode: z.enum(['ok', 'fix', 'fatal', 'crash', 'wait']) });
 type Params = z.infer<typeof Params>;
+const STAND_IN = { params: Params, result: z.object({ fine: z.boolean() }) };
 
 /** A stand-in plugin, registered under a real type name that the foundation does not implement yet. */
-function fakePlugin(onRun?: () => void): JobPlugin<Params> {
+function fakePlugin(onRun?: () => void): JobPlugin<Params, { fine: boolean }> {
   return {
     type: 'import-population',
-    paramsSchema: Params,
     needsServer: () => false,
     title: (p) => `fake ${p.mode}`,
     async run(ctx) {
@@ -129,7 +129,7 @@ describe('JobRunner', () => {
   });
 
   it('marks a job needing the user when the plugin says the input must be fixed, and retries it on request', async () => {
-    core.registry.register(fakePlugin());
+    core.registry.registerStandIn(fakePlugin(), STAND_IN);
     core.runner.start();
     const created = core.runner.create({ type: 'import-population', params: { mode: 'fix' } });
     await until(created.id, 'needs-attention');
@@ -143,7 +143,10 @@ describe('JobRunner', () => {
 
   it('fails without retrying on a fatal error or an unexpected exception, with words not a stack', async () => {
     let runs = 0;
-    core.registry.register(fakePlugin(() => runs++));
+    core.registry.registerStandIn(
+      fakePlugin(() => runs++),
+      STAND_IN,
+    );
     core.runner.start();
     const fatal = core.runner.create({ type: 'import-population', params: { mode: 'fatal' } });
     const crash = core.runner.create({ type: 'import-population', params: { mode: 'crash' } });
@@ -153,8 +156,22 @@ describe('JobRunner', () => {
     expect(job(crash.id).error?.message).toMatch(/^The job stopped on an unexpected error: undefined is not a function/);
   });
 
+  it('checks a result against its kind: a plugin returning another shape fails the job instead of storing it', async () => {
+    core.registry.registerStandIn(fakePlugin(), { params: Params, result: z.object({ fine: z.literal(false) }) });
+    core.runner.start();
+    const created = core.runner.create({ type: 'import-population', params: { mode: 'ok' } });
+    await until(created.id, 'failed');
+    expect(job(created.id).result).toBeNull();
+    expect(job(created.id).error?.message).toMatch(/the import-population result does not match its declaration/);
+  });
+
+  it('refuses to register a plugin for a kind declared without parameters, and one registered twice', () => {
+    expect(() => core.registry.register({ ...fakePlugin(), type: 'import-events' } as never)).toThrow(/declared without parameters/);
+    expect(() => core.registry.register(core.registry.require('self-test').plugin as never)).toThrow(/registered twice/);
+  });
+
   it('cancels a queued job and a running one', async () => {
-    core.registry.register(fakePlugin());
+    core.registry.registerStandIn(fakePlugin(), STAND_IN);
     const queued = core.runner.create({ type: 'self-test', params: { steps: 1, stepMs: 0 } });
     expect(core.runner.cancel(queued.id).state).toBe('cancelled');
     core.runner.start();
@@ -167,7 +184,7 @@ describe('JobRunner', () => {
   });
 
   it('puts running jobs back in the queue when the app closes, to resume next time', async () => {
-    core.registry.register(fakePlugin());
+    core.registry.registerStandIn(fakePlugin(), STAND_IN);
     core.runner.start();
     const running = core.runner.create({ type: 'import-population', params: { mode: 'wait' } });
     await until(running.id, 'running');

@@ -65,8 +65,8 @@ export class JobRunner {
 
   /** Queues a job. Works offline and without any server set up: the job waits. */
   create(input: ParsedCreateJob | CreateJobInput): Job {
-    const plugin = this.deps.registry.require(input.type);
-    const parsed = plugin.paramsSchema.safeParse(input.params);
+    const { plugin, schemas } = this.deps.registry.require(input.type);
+    const parsed = schemas.params.safeParse(input.params);
     if (!parsed.success) {
       throw new AppError(
         'INVALID_PARAMS',
@@ -185,7 +185,7 @@ export class JobRunner {
     for (const job of this.deps.jobs.runnable(nowIso())) {
       if (this.running.size >= concurrency) break;
       if (this.running.has(job.id)) continue;
-      const plugin = this.deps.registry.get(job.type);
+      const plugin = this.deps.registry.get(job.type)?.plugin;
       if (!plugin) {
         this.transition(
           job.id,
@@ -284,12 +284,16 @@ export class JobRunner {
   }
 
   private async execute(job: Job, controller: AbortController): Promise<void> {
-    const plugin = this.deps.registry.require(job.type);
+    const { plugin, schemas } = this.deps.registry.require(job.type);
     const ctx = this.contextFor(job, controller.signal);
     try {
-      const params = plugin.paramsSchema.parse(job.params);
+      const params = schemas.params.parse(job.params);
       const result = await plugin.run({ ...ctx, params });
       if (controller.signal.aborted) throw controller.signal.reason;
+      // The result is what the Job overview, the CLI and receipts read through the kind's schema: a plugin
+      // drifting from its declaration is caught here, not by a page that cannot show it. Stored as returned.
+      const checked = schemas.result?.safeParse(result);
+      if (checked && !checked.success) throw new Error(`the ${job.type} result does not match its declaration: ${checked.error.issues[0]?.message ?? ''}`);
       this.transition(job.id, { state: 'done', result: result ?? null, finishedAt: nowIso(), error: null }, 'info', 'Completed.');
     } catch (error) {
       this.finishWithError(this.deps.jobs.require(job.id), error, controller.signal);

@@ -1,5 +1,4 @@
-import { SelfTestParams } from '../../../shared/jobs';
-import type { JobPlugin } from './plugin';
+import type { KindPlugin } from './plugin';
 import { JobFailure } from './plugin';
 import { sleep } from '../time';
 
@@ -12,9 +11,8 @@ interface Checkpoint {
  * server every step. Registered only when self-test jobs are enabled (tests and support
  * sessions), so it never clutters a health worker's job list.
  */
-export const selfTestJob: JobPlugin<SelfTestParams> = {
+export const selfTestJob: KindPlugin<'self-test'> = {
   type: 'self-test',
-  paramsSchema: SelfTestParams,
   needsServer: (params) => params.needsServer,
   title: (params) => `Queue self-test (${params.steps} steps)`,
   async run(ctx) {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { SyncMetadataParams } from '../../../shared/jobs';
+import type { SyncMetadataParams } from '../../../shared/job-kinds';
 import type { MetadataSnapshot } from '../../../shared/contract';
-import { JobFailure, type JobContext, type JobPlugin } from '../jobs/plugin';
+import { JobFailure, type JobContext, type KindPlugin } from '../jobs/plugin';
 import type { Dhis2Client } from '../dhis2/client';
 import {
   MeSchema,
@@ -90,10 +90,9 @@ const STEPS = SNAPSHOT_KINDS.length + 1;
  * The `sync-metadata` job: pages through each collection endpoint into a snapshot being built,
  * with a checkpoint per finished type, and swaps the snapshot in only once every type is in.
  */
-export function createSyncMetadataJob(deps: SyncMetadataDeps): JobPlugin<SyncMetadataParams> {
+export function createSyncMetadataJob(deps: SyncMetadataDeps): KindPlugin<'sync-metadata'> {
   return {
     type: 'sync-metadata',
-    paramsSchema: SyncMetadataParams,
     needsServer: () => true,
     title: () => 'Metadata sync',
     run: (ctx) => runSync(ctx, deps),
