@@ -37,13 +37,15 @@ export function restoreOptions<S extends Shape>(shape: S, params: Readonly<Recor
   return { values, notRestored };
 }
 
-/** A schema's complaint as a line of the form's error list: "Values per request: Too big…". */
+/** A schema's complaint as a sentence: "Choose at least one data set." */
+export function issueText(issue: z.core.$ZodIssue): string {
+  const text = issue.message.charAt(0).toUpperCase() + issue.message.slice(1);
+  return /[.!?]$/.test(text) ? text : `${text}.`;
+}
+
+/** A schema's complaints as lines of the form's error list: "Data set: Must be a data set id (11 letters and digits)." */
 export function issueMessages(issues: readonly z.core.$ZodIssue[], labels: Labels): string[] {
-  return issues.map((issue) => {
-    const key = String(issue.path[0] ?? '');
-    const text = issue.message.charAt(0).toUpperCase() + issue.message.slice(1);
-    return `${labels[key] ?? 'Options'}: ${/[.!?]$/.test(text) ? text : `${text}.`}`;
-  });
+  return issues.map((issue) => `${labels[String(issue.path[0] ?? '')] ?? 'Options'}: ${issueText(issue)}`);
 }
 
 /** How many of `keys` differ from the defaults: the count the "Advanced options" title shows. */

@@ -50,3 +50,9 @@ export function describeCounts(counts: Record<string, number>, shown = 4): strin
   if (rest === 0) return first.length === 1 ? first[0]! : `${first.slice(0, -1).join(', ')} and ${first.at(-1)}`;
   return `${first.join(', ')} and ${rest} more type${rest === 1 ? '' : 's'}`;
 }
+
+/** A finished metadata export as the export card shows it: the file, its size and what it holds. */
+export function savedMetadataExport(result: unknown): { file: string; bytes: number; contents: string; notes: readonly string[] } | null {
+  const parsed = parseMetadataExportResult(result);
+  return parsed && { file: parsed.file, bytes: parsed.bytes, contents: describeCounts(parsed.counts), notes: parsed.notes };
+}
