@@ -149,6 +149,52 @@ describe('USB bundles', () => {
     expect(district.jobs.list({ limit: 100, offset: 0 }).total).toBe(2);
   });
 
+  it('checks each job again at the district as its kind declares: data values and metadata, against the district metadata', async () => {
+    queue(fileA);
+    const metadataFile = await facility.files.put(
+      Readable.from([
+        Buffer.from(
+          JSON.stringify({
+            dataElements: [
+              {
+                id: 'DeNewAaaaa1',
+                name: 'ANC first visit',
+                shortName: 'ANC 1',
+                valueType: 'NUMBER',
+                domainType: 'AGGREGATE',
+                aggregationType: 'SUM',
+                categoryCombo: { id: 'NoSuchCombo' },
+              },
+            ],
+          }),
+        ),
+      ]),
+      'elements.json',
+    );
+    facility.runner.create({ type: 'import-metadata', params: {}, files: [metadataFile] });
+    await facility.bundles.create({ folder: usb });
+
+    // The district's own copy of the server's metadata: the jobs are checked against it, not only the facility's.
+    const server = await district.servers.add({
+      name: 'National',
+      url: 'http://127.0.0.1:9/dhis',
+      auth: { kind: 'basic', username: 'admin', password: PASSWORD },
+    });
+    const seed = join(dir.path, 'district-metadata.json');
+    writeFileSync(seed, JSON.stringify(integrationSeed()));
+    await district.metadata.loadPath(seed, 'district-metadata.json', server.id);
+
+    const report = await district.bundles.load(usb);
+    const lines = report.loaded[0]!.jobIds.map((id) => {
+      const job = district.jobs.require(id);
+      return [job.type, district.jobLog.list(id).find((entry) => entry.message.startsWith('Checked here at the district.'))?.message];
+    });
+    expect(Object.fromEntries(lines)).toEqual({
+      'import-data': expect.stringMatching(/^Checked here at the district\. Offline check \(metadata as of .*\): 24 values; predicted /),
+      'import-metadata': expect.stringMatching(/^Checked here at the district\. Offline check \(.*\): 1 object; predicted ERROR, 1 error\.$/),
+    });
+  });
+
   it('puts nothing secret in a bundle: no password, token or account, and refuses options that look like one', async () => {
     queue(fileA, facility.servers.resolve('National').id);
     queue(fileB, facility.servers.resolve('Backup').id);

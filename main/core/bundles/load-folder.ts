@@ -16,6 +16,7 @@ import { sniffCompression } from '../formats/sniff';
 import { openDataFile } from '../datavalues/open-data-file';
 import { previewRows } from '../datavalues/inspect';
 import { checkSummary, storeAndCheckDataFile } from '../datavalues/store-and-check';
+import { offlineCheckLine } from '../jobs/offline-check';
 import type { MetadataIndex } from '../metadata/index';
 import { nowIso } from '../time';
 import type { InBundleRow } from './bundles-repo';
@@ -530,7 +531,26 @@ async function loadBundle(deps: LoadDeps, folder: string, item: ScanItem): Promi
     const job = deps.jobs.get(id);
     if (job) deps.bus.emit('job.changed', job);
   }
+  await checkHere(deps, queued);
   return { queued, held };
+}
+
+/**
+ * Each job queued from a bundle is checked here too, against the district's own offline metadata, as its kind
+ * declares: the facility's check was made against the facility's copy, which may be older. Said in the job's log.
+ */
+async function checkHere(deps: LoadDeps, jobIds: readonly string[]): Promise<void> {
+  for (const id of jobIds) {
+    const job = deps.jobs.get(id);
+    if (!job) continue;
+    let line: string | null;
+    try {
+      line = await offlineCheckLine(job, { files: deps.files, indexFor: deps.indexFor });
+    } catch (error) {
+      line = `Could not be checked offline here: ${error instanceof Error ? error.message : String(error)}`;
+    }
+    if (line) deps.bus.emit('job.log', deps.log.add(id, 'info', `Checked here at the district. ${line}`));
+  }
 }
 
 /**

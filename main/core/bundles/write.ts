@@ -5,6 +5,7 @@ import type { Writable } from 'node:stream';
 import type { OfflineValidation } from '../../../shared/data-import';
 import type { CreateBundleResult, OrgUnitRef, ReceiptApplied } from '../../../shared/bundles';
 import { JOB_STATE_LABELS, type Job, type JobState } from '../../../shared/jobs';
+import { jobKind } from '../../../shared/job-kinds';
 import type { Db } from '../db/database';
 import type { JobsRepo } from '../db/jobs-repo';
 import type { JobLogRepo } from '../db/job-log-repo';
@@ -70,9 +71,9 @@ export interface WriteInput {
 const WAITING: readonly JobState[] = ['queued', 'waiting-for-connection'];
 const CARRIABLE_STATES: readonly JobState[] = [...WAITING, 'carried'];
 
-/** Imports are what a district can do for a facility; an export would land on the district's disk. */
+/** What a district can do for a facility, as each kind declares it (an export would land on the district's disk). */
 export function isCarriableType(type: Job['type']): boolean {
-  return type.startsWith('import-');
+  return jobKind(type).usb;
 }
 
 /**
