@@ -2,6 +2,7 @@ import { test, expect } from '../support/fixtures';
 import { integrationSeed } from '../dhis2-sim/test-seeds';
 import type { AppProcess } from '../support/app-process';
 import type { Simulator } from '../dhis2-sim/server';
+import { ImportDataResult } from '../../shared/data-import';
 
 const ELEMENTS = ['f7n9E0hX8qk', 'Ix2HsbDMLea', 'eY5ehpbEsB7', 'deDDDDDDDDD'];
 const UNITS = ['DiszpKrYNg8', 'BdfsJfj87js'];
@@ -17,13 +18,6 @@ function values(fromYear: number, toYear: number): string[] {
   return out;
 }
 const asFile = (rows: string[]) => Buffer.from(`{"dataValues":[\n${rows.join(',\n')}\n]}\n`);
-
-interface Job {
-  id: string;
-  state: string;
-  progress: { done: number } | null;
-  result: { server: { importCount: { imported: number; updated: number; ignored: number } } } | null;
-}
 
 /** The same metadata on the simulated server and, loaded from a file, in the app. */
 async function prepare(app: AppProcess, sim: Simulator): Promise<void> {
@@ -75,17 +69,17 @@ test('killing the app mid-flush of a large file loses nothing and stores every v
   const rows = values(1850, 2020);
   const file = await app.upload('national.json', asFile(rows));
   sim.setLatency(150);
-  const job = await app.call<Job>('jobs.create', { type: 'import-data', params: { chunkSize: 500 }, files: [file] });
-  await expect.poll(async () => (await app.call<Job>('jobs.get', { id: job.id })).progress?.done ?? 0, { timeout: 60_000 }).toBeGreaterThanOrEqual(2000);
+  const job = await app.call('jobs.create', { type: 'import-data', params: { chunkSize: 500 }, files: [file] });
+  await expect.poll(async () => (await app.call('jobs.get', { id: job.id })).progress?.done ?? 0, { timeout: 60_000 }).toBeGreaterThanOrEqual(2000);
   await app.kill();
   const storedAtKill = sim.dataValues().length;
   expect(storedAtKill).toBeLessThan(rows.length);
 
   await app.start();
-  await expect.poll(async () => (await app.call<Job>('jobs.get', { id: job.id })).state, { timeout: 120_000 }).toBe('done');
+  await expect.poll(async () => (await app.call('jobs.get', { id: job.id })).state, { timeout: 120_000 }).toBe('done');
   expect(sim.dataValues()).toHaveLength(rows.length);
-  const done = await app.call<Job>('jobs.get', { id: job.id });
-  const counts = done.result!.server.importCount;
+  const done = await app.call('jobs.get', { id: job.id });
+  const counts = ImportDataResult.parse(done.result).server.importCount;
   // Every value is accounted for once: imported, or ignored when a resent part found it already there.
   expect(counts.imported + counts.ignored + counts.updated).toBe(rows.length);
 });

@@ -1,16 +1,9 @@
 import { test, expect } from '../support/fixtures';
 
-interface Job {
-  id: string;
-  state: string;
-  recreatedFrom: string | null;
-  params: Record<string, unknown>;
-}
-
 test('job overview lists every job, filters by type, shows details and log, cancels, retries and recreates', async ({ app, page }) => {
-  const done = await app.call<Job>('jobs.create', { type: 'self-test', params: { steps: 2, stepMs: 10 } });
-  await expect.poll(async () => (await app.call<Job>('jobs.get', { id: done.id })).state).toBe('done');
-  const slow = await app.call<Job>('jobs.create', { type: 'self-test', params: { steps: 500, stepMs: 1000 }, title: 'Slow self-test' });
+  const done = await app.call('jobs.create', { type: 'self-test', params: { steps: 2, stepMs: 10 } });
+  await expect.poll(async () => (await app.call('jobs.get', { id: done.id })).state).toBe('done');
+  const slow = await app.call('jobs.create', { type: 'self-test', params: { steps: 500, stepMs: 1000 }, title: 'Slow self-test' });
 
   await page.goto(app.openUrl);
   await expect(page.getByTestId('job-summary-bar')).toContainText('1 running');
@@ -32,12 +25,12 @@ test('job overview lists every job, filters by type, shows details and log, canc
   await expect(page.getByTestId('job-params')).toContainText('500');
   await page.getByTestId('job-cancel').click();
   await expect(details.getByTestId('job-state')).toContainText('Cancelled');
-  await expect.poll(async () => (await app.call<Job>('jobs.get', { id: slow.id })).state).toBe('cancelled');
+  await expect.poll(async () => (await app.call('jobs.get', { id: slow.id })).state).toBe('cancelled');
 
   // Retry continues from the checkpoint; cancel again so the test stays short.
   await page.getByTestId('job-retry').click();
   await expect(page.getByTestId('job-log')).toContainText('Retry requested');
-  await expect.poll(async () => (await app.call<Job>('jobs.get', { id: slow.id })).state).toBe('running');
+  await expect.poll(async () => (await app.call('jobs.get', { id: slow.id })).state).toBe('running');
   await page.getByTestId('job-cancel').click();
   await expect(details.getByTestId('job-state')).toContainText('Cancelled');
 
@@ -46,10 +39,10 @@ test('job overview lists every job, filters by type, shows details and log, canc
   await page.getByTestId('job-recreate').click();
   await page.getByTestId('confirm-recreate').click();
   await expect(page.getByTestId('job-row')).toHaveCount(3);
-  const all = await app.call<{ jobs: Job[] }>('jobs.list', {});
+  const all = await app.call('jobs.list', {});
   const copy = all.jobs.find((job) => job.recreatedFrom === done.id);
   expect(copy?.params).toEqual({ steps: 2, stepMs: 10, needsServer: false, failTimes: 0 });
-  await expect.poll(async () => (await app.call<Job>('jobs.get', { id: copy!.id })).state).toBe('done');
+  await expect.poll(async () => (await app.call('jobs.get', { id: copy!.id })).state).toBe('done');
 
   // Jobs outlive the process: after a restart the same three are listed.
   await app.stop();
@@ -73,7 +66,7 @@ test('settings are saved and shown after a reload', async ({ app, page }) => {
   const retries = page.locator('[data-setting="maxAttempts"] input');
   await retries.fill('7');
   await page.getByTestId('save-settings').click();
-  await expect.poll(async () => (await app.call<{ maxAttempts: number }>('settings.get')).maxAttempts).toBe(7);
+  await expect.poll(async () => (await app.call('settings.get')).maxAttempts).toBe(7);
   await page.reload();
   await expect(page.locator('[data-setting="maxAttempts"] input')).toHaveValue('7');
   await expect(page.getByTestId('about-mode')).toContainText(/browser/i);

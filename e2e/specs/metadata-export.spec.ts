@@ -7,7 +7,6 @@ import type { Page } from '@playwright/test';
 import { test, expect } from '../support/fixtures';
 import { AppProcess } from '../support/app-process';
 import { integrationSeed } from '../dhis2-sim/test-seeds';
-import type { MetadataStatus } from '../../shared/contract';
 
 const DATA_SET = 'pBOMPrpg1QX';
 
@@ -122,7 +121,7 @@ test('metadata export: chosen types with each compression, checked in the files;
     await page.getByTestId('metadata-load-file').click();
     await (await chooser).setFiles(laptopPath);
     await expect(page.getByTestId('metadata-status-text')).toContainText(/as of/i, { timeout: 15_000 });
-    const [status] = await facility.call<MetadataStatus[]>('metadata.status', { serverId: null });
+    const [status] = await facility.call('metadata.status', { serverId: null });
     expect(status!.snapshot).toMatchObject({ username: 'admin', counts: { dataSets: 1, dataElements: 6, organisationUnits: 3 } });
   } finally {
     await facility.stop();
@@ -181,7 +180,7 @@ test('metadata dependency export of a data set picked from the offline metadata,
     const secondPicker = page.getByTestId('metadata-dependency-export-object');
     await expect(secondPicker).toContainText('From the offline metadata');
     await expect(secondPicker.locator('.v-autocomplete__selection')).toHaveText('DataSetA');
-    const listed = await second.call<Array<{ id: string; name: string }>>('metadata.list', { type: 'dataSets', serverId: null });
+    const listed = await second.call('metadata.list', { type: 'dataSets', serverId: null });
     expect(listed).toEqual([expect.objectContaining({ id: DATA_SET, name: 'DataSetA' })]);
   } finally {
     await second.stop();

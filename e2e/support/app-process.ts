@@ -1,6 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { join } from 'node:path';
+import type { MethodInput, MethodName, MethodOutput } from '../../shared/contract';
+import type { FileRef } from '../../shared/jobs';
+
+/** The input argument of a call: optional where the contract's input has no required field. */
+type InputArg<M extends MethodName> = Record<string, never> extends MethodInput<M> ? [input?: MethodInput<M>] : [input: MethodInput<M>];
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -55,25 +60,25 @@ export class AppProcess {
     this.child = null;
   }
 
-  /** A contract call the way a script would make it (bearer token). */
-  async call<T = unknown>(name: string, input: unknown = {}): Promise<T> {
+  /** A contract call the way a script would make it (bearer token); input and answer are typed by shared/contract.ts. */
+  async call<M extends MethodName>(name: M, ...[input]: InputArg<M>): Promise<MethodOutput<M>> {
     const response = await fetch(`${this.url}/api/call/${name}`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${this.token}` },
-      body: JSON.stringify(input),
+      body: JSON.stringify(input ?? {}),
     });
-    const body = (await response.json()) as { ok: boolean; result?: T; error?: { message: string } };
+    const body = (await response.json()) as { ok: boolean; result?: MethodOutput<M>; error?: { message: string } };
     if (!body.ok) throw new Error(`${name} failed: ${body.error?.message}`);
-    return body.result as T;
+    return body.result as MethodOutput<M>;
   }
 
-  async upload(name: string, content: Buffer): Promise<{ sha256: string; name: string; size: number }> {
+  async upload(name: string, content: Buffer): Promise<FileRef> {
     const response = await fetch(`${this.url}/api/upload?name=${encodeURIComponent(name)}`, {
       method: 'POST',
       headers: { Authorization: `Bearer ${this.token}` },
       body: content,
     });
-    const body = (await response.json()) as { ok: boolean; result: { sha256: string; name: string; size: number } };
+    const body = (await response.json()) as { ok: boolean; result: FileRef };
     if (!body.ok) throw new Error('upload failed');
     return body.result;
   }
