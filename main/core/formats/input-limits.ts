@@ -89,6 +89,24 @@ export function compressionBomb(fileName: string, maxRatio: number): FormatError
   );
 }
 
+/**
+ * Most levels a JSON or XML document may nest. DHIS2 metadata nests a handful (collection, object, list of
+ * references, reference); a file nested thousands deep is damaged or built to exhaust the reader, and code
+ * further on (writing it as JSON to send it) would fail on it halfway. It is refused while it is read, so the
+ * offline check and the send see the same file. 1,000 is also the default limit of Jackson (2.15 on), DHIS2's JSON library.
+ */
+export const MAX_NESTING = 1000;
+
+/** `where` names the place, such as `dataElements[3].description.a.a…`. */
+export function tooDeep(fileName: string, line: number, where: string): FormatError {
+  return new FormatError(
+    'TOO_DEEPLY_NESTED',
+    `${at(fileName, line)}: ${where} nests more than ${MAX_NESTING.toLocaleString('en')} levels deep, far deeper than any DHIS2 metadata ` +
+      '(objects nest a few levels). The file is damaged or was not made by DHIS2; export it again and import that file.',
+    { file: fileName, line, field: where },
+  );
+}
+
 export function formatBytes(bytes: number): string {
   if (bytes >= 1024 ** 3) return `${+(bytes / 1024 ** 3).toFixed(1)} GiB`;
   if (bytes >= 1024 ** 2) return `${+(bytes / 1024 ** 2).toFixed(1)} MiB`;

@@ -99,6 +99,31 @@ describe('files that cannot be read', () => {
     expect(bomb.error).toMatchObject({ code: 'COMPRESSION_BOMB' });
   });
 
+  it('nesting 100,000 levels deep is refused as it is read, naming the place and line, in JSON and XML alike', async () => {
+    const depth = 100_000;
+    const json = `{"dataElements": [\n${JSON.stringify(element({})).slice(0, -1)}, "description": ${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}}]}`;
+    const deepJson = await inspect('deep.json', json);
+    expect(deepJson.check).toBeNull();
+    expect(deepJson.error).toMatchObject({ code: 'TOO_DEEPLY_NESTED', line: 2, field: 'dataElements[0].description.a.a.a…' });
+    expect(deepJson.error!.message).toMatch(/^"deep\.json" line 2: dataElements\[0\]\.description\.a\.a\.a… nests more than 1,000 levels deep/);
+    const xml = `<metadata><dataElements>\n<dataElement id="DeAaaaaaaa1" name="A"><description>${'<a>'.repeat(depth)}x${'</a>'.repeat(depth)}</description></dataElement></dataElements></metadata>`;
+    const deepXml = await inspect('deep.xml', xml);
+    expect(deepXml.check).toBeNull();
+    expect(deepXml.error).toMatchObject({ code: 'TOO_DEEPLY_NESTED', line: 2, field: 'dataElements/dataElement/description/a/a…' });
+    // A header value (outside the collections) is held to the same limit.
+    const header = await inspect('header.json', `{"system": ${'['.repeat(depth)}${']'.repeat(depth)}, "dataElements": []}`);
+    expect(header.error).toMatchObject({ code: 'TOO_DEEPLY_NESTED', field: 'system[0][0][0][0]…' });
+  });
+
+  it('nesting up to the limit is read, so files with deep but bounded values still import', async () => {
+    const deep = (levels: number) => `${'{"a":'.repeat(levels)}1${'}'.repeat(levels)}`;
+    // Root, collection and object are three levels: the value may take the rest.
+    const fits = await inspect('fits.json', `{"dataElements": [${JSON.stringify(element({})).slice(0, -1)}, "description": ${deep(997)}}]}`);
+    expect(fits.error).toBeNull();
+    const over = await inspect('over.json', `{"dataElements": [${JSON.stringify(element({})).slice(0, -1)}, "description": ${deep(998)}}]}`);
+    expect(over.error).toMatchObject({ code: 'TOO_DEEPLY_NESTED' });
+  });
+
   it('reads a gzipped and a zipped export like the plain file', async () => {
     const text = JSON.stringify({ dataElements: [element({})] });
     const zip = new JSZip();

@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
 import { FormatError, at } from '../formats/format-error';
+import { MAX_NESTING, tooDeep } from '../formats/input-limits';
 import { textChunks } from '../formats/text-chunks';
 import { JsonTokenizer, type JsonSyntaxProblem, type JsonToken } from '../formats/datavalues/json-tokens';
 import { HEADER_KEYS } from './schema';
@@ -15,10 +16,20 @@ const OTHER_FILES: Record<string, string> = {
   features: 'a GeoJSON file: import it on the Org unit geometry import page',
 };
 
+/** How many steps into a value a message names. */
+const PATH_STEPS = 4;
+
 /** Builds one JSON value from its tokens; numbers become numbers, as Jackson reads them. */
 class ValueBuilder {
   private readonly stack: Array<{ container: Record<string, unknown> | unknown[]; key: string | null }> = [];
   value: unknown = undefined;
+
+  /** `where` names the value in the file (`dataElements[3]`), `depth` how many levels of the file hold it. */
+  constructor(
+    private readonly fileName: string,
+    private readonly where: string,
+    private readonly depth: number,
+  ) {}
 
   get done(): boolean {
     return this.stack.length === 0 && this.value !== undefined;
@@ -27,10 +38,9 @@ class ValueBuilder {
   take(token: JsonToken): void {
     switch (token.name) {
       case 'startObject':
-        this.push({});
-        return;
       case 'startArray':
-        this.push([]);
+        if (this.depth + this.stack.length >= MAX_NESTING) throw tooDeep(this.fileName, token.line, this.path());
+        this.push(token.name === 'startObject' ? {} : []);
         return;
       case 'endObject':
       case 'endArray': {
@@ -51,6 +61,16 @@ class ValueBuilder {
       case 'nullValue':
         return this.add(null);
     }
+  }
+
+  /** Where the value being built has got to, its first few steps: `dataElements[3].description.a.a…`. */
+  private path(): string {
+    // The last step is the place about to be filled; the ones before it hold the value being filled.
+    const last = this.stack.length - 1;
+    const steps = this.stack
+      .slice(0, PATH_STEPS)
+      .map(({ container, key }, i) => (Array.isArray(container) ? `[${container.length - (i === last ? 0 : 1)}]` : `.${key ?? ''}`));
+    return this.where + steps.join('') + (this.stack.length > PATH_STEPS ? '…' : '');
   }
 
   private push(container: Record<string, unknown> | unknown[]): void {
@@ -119,7 +139,7 @@ export async function* readMetadataJson(input: Readable, fileName: string, resul
           index = 0;
           return;
         }
-        builder = new ValueBuilder();
+        builder = new ValueBuilder(fileName, key, 1);
         builder.take(token);
         if (builder.done) finishValue();
         else state = 'value';
@@ -140,7 +160,7 @@ export async function* readMetadataJson(input: Readable, fileName: string, resul
             field: key,
           });
         }
-        builder = new ValueBuilder();
+        builder = new ValueBuilder(fileName, `${key}[${index}]`, 2);
         builder.take(token);
         startLine = token.line;
         state = 'object';

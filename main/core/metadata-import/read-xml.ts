@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream';
 import type { SaxesAttributeNS, SaxesTagNS } from 'saxes';
 import { FormatError, at } from '../formats/format-error';
+import { MAX_NESTING, tooDeep } from '../formats/input-limits';
 import { xmlItems } from '../formats/datavalues/xml-items';
 import type { MetadataObjectRecord, MetadataReadResult } from './records';
 
@@ -30,6 +31,8 @@ export async function* readMetadataXml(input: Readable, fileName: string, result
   yield* xmlItems<MetadataObjectRecord>(input, fileName, {
     open(tag, line) {
       depth++;
+      // The document's nesting is refused before it is built: toValue below recurses once per level.
+      if (depth > MAX_NESTING) throw tooDeep(fileName, line, xmlPath(collection, stack));
       if (depth === 1) {
         sawRoot = true;
         checkRoot(tag, line, fileName);
@@ -71,6 +74,12 @@ export async function* readMetadataXml(input: Readable, fileName: string, result
     },
   });
   if (!sawRoot) throw new FormatError('EMPTY_FILE', `${at(fileName)} holds no XML element.`, { file: fileName });
+}
+
+/** Where an element is, its first few steps: `dataElements/dataElement/description/a…`. */
+function xmlPath(collection: string, stack: readonly XmlNode[]): string {
+  const steps = [collection, ...stack.slice(0, 4).map((open) => open.name)];
+  return steps.join('/') + (stack.length > 4 ? '…' : '');
 }
 
 function node(tag: SaxesTagNS): XmlNode {
