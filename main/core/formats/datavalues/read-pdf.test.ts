@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { writeFileSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { PDFDocument } from 'pdf-lib';
@@ -74,6 +74,30 @@ describe('PDF data entry forms', () => {
     expect(await failure(() => readPdfValues(fromBytes(noOrgUnit), 'f.pdf'))).toMatchObject({ code: 'PDF_FIELD_EMPTY', field: 'TXFD_OrgID' });
     const noPeriod = await dhis2Form({ period: '' });
     expect(await failure(() => readPdfValues(fromBytes(noPeriod), 'f.pdf'))).toMatchObject({ code: 'PDF_FIELD_EMPTY', field: 'TXFD_PeriodID' });
+  });
+
+  it('says of garbage after "%PDF" that it is not a readable PDF form, in words, and lets pdf-lib print nothing', async () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const log = vi.spyOn(console, 'log').mockImplementation(() => undefined);
+    try {
+      for (const garbage of [
+        '%PDF-1.7\n\x00\x01\x02garbage\xff\xfe',
+        '%PDF-1.4\n1 0 obj\n<< /A 99999999999999999999 >>\nendobj\n',
+        '%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\n)(garbage\nendobj\n2 0 obj ]]] endobj\n',
+      ]) {
+        const error = await failure(() => readPdfValues(() => Readable.from([Buffer.from(garbage, 'latin1')]), 'form.pdf'));
+        expect(error.code, garbage).toMatch(/^PDF_(DAMAGED|NO_FORM)$/);
+        if (error.code === 'PDF_DAMAGED') expect(error.message).toMatch(/^"form\.pdf" is not a readable PDF form/);
+        expect(error.message).not.toMatch(/Cannot read properties|undefined/);
+      }
+      expect(warn).not.toHaveBeenCalled();
+      expect(log).not.toHaveBeenCalled();
+    } finally {
+      warn.mockRestore();
+      log.mockRestore();
+    }
+    // The console is the program's own again afterwards.
+    expect(console.warn).not.toBe(warn);
   });
 
   it('refuses what is not a PDF, and PDFs too large to be a form', async () => {

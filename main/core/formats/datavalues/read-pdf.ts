@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import { EncryptedPDFError, PDFCheckBox, PDFDocument, PDFDropdown, PDFOptionList, PDFRadioGroup, PDFTextField, type PDFField } from 'pdf-lib';
+import { EncryptedPDFError, ParseSpeeds, PDFCheckBox, PDFDocument, PDFDropdown, PDFOptionList, PDFRadioGroup, PDFTextField, type PDFField } from 'pdf-lib';
 import type { DataValueRecord } from '../../datavalues/types';
 import { FormatError, at } from '../format-error';
 import { formatBytes } from '../input-limits';
@@ -22,6 +22,16 @@ export const PDF_IMPORT_COMMENT = 'Imported by PDF Data Entry Form';
  */
 export async function readPdfValues(open: () => Readable, fileName: string, maxBytes = MAX_PDF_BYTES): Promise<DataValueRecord[]> {
   const fields = formFields(await loadPdf(await readAll(open(), fileName, maxBytes), fileName), fileName);
+  try {
+    return quietly(() => formValues(fields, fileName));
+  } catch (error) {
+    // A field of a damaged file may fail as its value is read, as the document did as it was loaded.
+    if (error instanceof FormatError) throw error;
+    throw damaged(fileName);
+  }
+}
+
+function formValues(fields: PDFField[], fileName: string): DataValueRecord[] {
   if (fields.length === 0) {
     throw new FormatError(
       'PDF_NO_FORM',
@@ -102,27 +112,59 @@ async function readAll(input: Readable, fileName: string, maxBytes: number): Pro
 
 function formFields(document: PDFDocument, fileName: string): PDFField[] {
   try {
-    return document.getForm().getFields();
-  } catch (error) {
-    throw damaged(fileName, error);
+    return quietly(() => document.getForm().getFields());
+  } catch {
+    throw damaged(fileName);
   }
 }
 
-function damaged(fileName: string, error: unknown): FormatError {
-  return new FormatError('PDF_DAMAGED', `${at(fileName)} could not be read as a PDF form (${(error as Error).message}); ask for a fresh copy.`, {
-    file: fileName,
-  });
+/**
+ * pdf-lib's own errors on a damaged file speak of its internals ("Cannot read properties of undefined (reading
+ * 'getOrCreateAcroForm')"), so the message says what is known instead: the file is no PDF form that can be read.
+ */
+function damaged(fileName: string): FormatError {
+  return new FormatError(
+    'PDF_DAMAGED',
+    `${at(fileName)} is not a readable PDF form: it starts like a PDF, but what follows is damaged or is not a PDF at all. ` +
+      'Use the PDF form downloaded from DHIS2 (Data entry > Print form as PDF), filled in and saved, or ask for a fresh copy.',
+    { file: fileName },
+  );
 }
 
 async function loadPdf(bytes: Uint8Array, fileName: string): Promise<PDFDocument> {
   try {
-    return await PDFDocument.load(bytes, { updateMetadata: false, throwOnInvalidObject: false });
+    // Parsed in one go (no pauses between objects), so that the console is quiet only for as long as pdf-lib runs.
+    return await quietly(() => PDFDocument.load(bytes, { updateMetadata: false, throwOnInvalidObject: false, parseSpeed: ParseSpeeds.Fastest }));
   } catch (error) {
     if (error instanceof EncryptedPDFError) {
       throw new FormatError('PDF_ENCRYPTED', `${at(fileName)} is password protected; save an unprotected copy of the form and import that.`, {
         file: fileName,
       });
     }
-    throw damaged(fileName, error);
+    throw damaged(fileName);
   }
+}
+
+/**
+ * pdf-lib writes what it makes of a damaged file to the console (console.warn, and console.log from its inflater),
+ * which would land on the CLI's stderr and stdout between its own lines; the message above says what matters.
+ */
+function quietly<T>(step: () => T): T {
+  const { warn, log } = console;
+  console.warn = () => undefined;
+  console.log = () => undefined;
+  const restore = () => {
+    console.warn = warn;
+    console.log = log;
+  };
+  let result: T;
+  try {
+    result = step();
+  } catch (error) {
+    restore();
+    throw error;
+  }
+  if (result instanceof Promise) return result.finally(restore) as T;
+  restore();
+  return result;
 }
