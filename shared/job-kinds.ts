@@ -165,3 +165,15 @@ export function resultOf<T extends JobKindName>(job: { type: T; result: unknown 
   const parsed = schema.safeParse(job.result);
   return parsed.success ? parsed.data : null;
 }
+
+export type ResultView = JobKind['resultView'];
+type KindsShownAs<V extends ResultView> = { [T in JobKindName]: JobKinds[T]['resultView'] extends V ? T : never }[JobKindName];
+/** A job's result with the view its kind declares, typed by the view: a page switches on `view`, never on type names. */
+export type ViewedResult = { [V in ResultView]: { view: V; result: ResultOf<KindsShownAs<V>> } }[ResultView];
+
+/** The job's result read through its kind's schema, with the view that shows it; null when there is none to show. */
+export function viewedResult(job: { type: JobKindName; result: unknown }): ViewedResult | null {
+  const result = resultOf(job);
+  if (result === null) return null;
+  return { view: JOB_KINDS[job.type].resultView, result } as ViewedResult;
+}

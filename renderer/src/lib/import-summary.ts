@@ -1,7 +1,6 @@
-import { OfflineValidation, ResentPart } from '@shared/data-import';
-import { ImportSummary, type ImportConflict } from '@shared/import-summary';
+import { ImportDataResult } from '@shared/data-import';
+import type { ImportConflict } from '@shared/import-summary';
 import { csvCell } from '@shared/csv';
-import { z } from 'zod';
 import { explainConflict } from './conflict-explanations';
 
 /** Group key for conflicts the server sent without an error code. */
@@ -107,41 +106,11 @@ export function downloadText(text: string, fileName: string, type = 'text/csv;ch
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
-/**
- * The result an import-data job stores: `{ server, validation, chunks, resentChunks, dryRun }`.
- * Checked, never assumed: results of older versions or other job types fall back to raw JSON.
- */
-const ImportJobResultShape = z.looseObject({
-  server: ImportSummary,
-  validation: z.unknown().optional(),
-  chunks: z.number().int().nonnegative().optional(),
-  resentChunks: z.number().int().nonnegative().optional(),
-  resent: z.array(ResentPart).optional(),
-  dryRun: z.boolean().optional(),
-});
+/** What an import-data job stores, as its kind declares it (shared/job-kinds.ts). */
+export type ImportJobResult = ImportDataResult;
 
-export interface ImportJobResult {
-  server: ImportSummary;
-  /** The offline check made before sending; null when there was no metadata or it could not be read. */
-  validation: OfflineValidation | null;
-  chunks: number | null;
-  resentChunks: number | null;
-  /** Parts sent more than once and why; empty for results stored before the app recorded them. */
-  resent: ResentPart[];
-  dryRun: boolean | null;
-}
-
-export function parseImportJobResult(result: unknown): ImportJobResult | null {
-  const parsed = ImportJobResultShape.safeParse(result);
-  if (!parsed.success) return null;
-  // A malformed offline check must not hide the server's summary.
-  const validation = OfflineValidation.safeParse(parsed.data.validation);
-  return {
-    server: parsed.data.server,
-    validation: validation.success ? validation.data : null,
-    chunks: parsed.data.chunks ?? null,
-    resentChunks: parsed.data.resentChunks ?? null,
-    resent: parsed.data.resent ?? [],
-    dryRun: parsed.data.dryRun ?? null,
-  };
+/** An import-data job's result read through its declared schema; null for anything else (shown as raw JSON). */
+export function parseImportJobResult(result: unknown): ImportDataResult | null {
+  const parsed = ImportDataResult.safeParse(result);
+  return parsed.success ? parsed.data : null;
 }

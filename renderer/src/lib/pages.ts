@@ -12,6 +12,7 @@ import {
   mdiVectorPolygon,
 } from '@mdi/js';
 import type { JobType } from '@shared/jobs';
+import { jobKind } from '@shared/job-kinds';
 
 export type PageGroup = 'import' | 'export' | 'utils';
 
@@ -212,7 +213,8 @@ export const SETTINGS_PAGE: AppPage = {
 
 export const FORM_PAGES: readonly AppPage[] = [...IMPORT_PAGES, ...EXPORT_PAGES];
 
-/** The page whose form can be pre-filled from a job of this type, if that form exists yet. */
+/** The page that makes (and so recreates) a job of this type, as its kind declares, if that form exists yet. */
 export function formPageForJobType(type: JobType): AppPage | undefined {
-  return FORM_PAGES.find((page) => page.jobType === type && page.formBuilt);
+  const path = jobKind(type).page;
+  return path === null ? undefined : FORM_PAGES.find((page) => page.path === path && page.formBuilt);
 }
