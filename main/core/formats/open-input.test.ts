@@ -96,6 +96,23 @@ describe('openInput', () => {
     }
   });
 
+  it('refuses a zip inside a zip, or any archive inside a gzip, naming it, instead of reading its bytes as text', async () => {
+    const inner = await zipOf({ 'values.csv': csv() });
+    writeFileSync(dir.file('twice.zip'), await zipOf({ 'export/values.zip': inner }));
+    const zipped = await readUntilError(openInput(dir.file('twice.zip')));
+    expect(zipped.bytes).toBe(0);
+    expect(zipped.error).toMatchObject({ code: 'NESTED_ARCHIVE', file: 'twice.zip' });
+    expect(zipped.error.message).toMatch(/^"twice\.zip" holds another archive \(export\/values\.zip, a zip\) instead of a data file\. Unpack it first/);
+    writeFileSync(dir.file('gz-in.zip'), await zipOf({ 'values.csv.gz': gzipSync(csv()) }));
+    expect((await readUntilError(openInput(dir.file('gz-in.zip')))).error).toMatchObject({ code: 'NESTED_ARCHIVE' });
+    writeFileSync(dir.file('values.csv.gz'), gzipSync(inner));
+    const gzipped = await readUntilError(openInput(dir.file('values.csv.gz')));
+    expect(gzipped.error).toMatchObject({ code: 'NESTED_ARCHIVE', message: expect.stringContaining('unpacks to another archive (a zip)') });
+    // Contents too short to be an archive still come through.
+    writeFileSync(dir.file('tiny.zip'), await zipOf({ 'a.csv': 'PK' }));
+    expect(await readText(openInput(dir.file('tiny.zip')))).toBe('PK');
+  });
+
   it('says so when a zip is an Excel workbook', async () => {
     writeFileSync(dir.file('values.xlsx'), await zipOf({ '[Content_Types].xml': '<Types/>', 'xl/workbook.xml': '<workbook/>' }));
     const { error } = await readUntilError(openInput(dir.file('values.xlsx')));

@@ -5,6 +5,7 @@ import { createGunzip } from 'node:zlib';
 import { FormatError, at } from './format-error';
 import { DEFAULT_INPUT_LIMITS, UnpackGuard, type InputLimits } from './input-limits';
 import { joinStreams } from './join-streams';
+import { NestedArchiveGuard } from './nested-archive';
 import { sniffCompression, type Compression } from './sniff';
 import { openZipEntry } from './zip-input';
 
@@ -33,7 +34,10 @@ export function openInput(path: string, options: OpenInputOptions = {}): Readabl
   if (compression === 'none') return joinStreams([file, new PassThrough()], mapFileError(fileName));
   // zlib counts the packed bytes it has actually consumed, which keeps the ratio honest mid-chunk.
   const gunzip = createGunzip();
-  return joinStreams([file, gunzip, new UnpackGuard(fileName, limits, () => gunzip.bytesWritten)], mapGzipError(fileName));
+  return joinStreams(
+    [file, gunzip, new UnpackGuard(fileName, limits, () => gunzip.bytesWritten), new NestedArchiveGuard(fileName, null)],
+    mapGzipError(fileName),
+  );
 }
 
 /** The first bytes of a file, read synchronously because `open` callbacks must return a stream at once. */

@@ -4,6 +4,7 @@ import yauzl, { type Entry, type ZipFile } from 'yauzl';
 import { FormatError, at } from './format-error';
 import { ByteCounter, UnpackGuard, compressionBomb, tooLarge, type InputLimits } from './input-limits';
 import { joinStreams } from './join-streams';
+import { NestedArchiveGuard } from './nested-archive';
 
 /** A zip with more entries than this is not an export of data values; listing them all would only cost memory. */
 const MAX_ENTRIES = 100_000;
@@ -29,13 +30,14 @@ export function openZipEntry(path: string, fileName: string, limits: InputLimits
     const raw = await openRaw(zip, entry);
     if (closed) return raw.destroy();
     const expected = { size: entry.uncompressedSize, crc32: entry.crc32 };
+    const nested = new NestedArchiveGuard(fileName, entry.fileName);
     let content: Readable;
     if (entry.compressionMethod === 8) {
       const inflate = createInflateRaw();
-      content = joinStreams([raw, inflate, new UnpackGuard(fileName, limits, () => inflate.bytesWritten, expected)], mapZipError(fileName));
+      content = joinStreams([raw, inflate, new UnpackGuard(fileName, limits, () => inflate.bytesWritten, expected), nested], mapZipError(fileName));
     } else {
       const stored = new ByteCounter();
-      content = joinStreams([raw, stored, new UnpackGuard(fileName, limits, () => stored.bytes, expected)], mapZipError(fileName));
+      content = joinStreams([raw, stored, new UnpackGuard(fileName, limits, () => stored.bytes, expected), nested], mapZipError(fileName));
     }
     content.on('error', (error) => out.destroy(error));
     out.once('close', () => content.destroy());
