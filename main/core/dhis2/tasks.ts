@@ -35,6 +35,9 @@ export interface PollOptions {
   noSummaryAfterErrorMs?: number;
 }
 
+/** Then 375, 563, 845 ms, ...: about ten polls in the first minute, then one every 15 s. */
+const FIRST_POLL_MS = 250;
+
 export class TaskFailedError extends Dhis2Error {
   constructor(jobId: string, reason: string | null) {
     super('fix', 'TASK_FAILED', `The server's import job ${jobId} ended without a result${reason ? `: ${reason}` : ''}.`, null);
@@ -50,11 +53,12 @@ export class TaskLostError extends Dhis2Error {
 /**
  * Follows an async server job to its end and returns the raw task summary. Polls with growing
  * pauses (DHIS2's own app polls every 2 s forever and hangs when a poll fails; we back off and
- * give up cleanly).
+ * give up cleanly). The first poll comes soon: 2.41 starts metadata and tracker imports at once
+ * (continuous execution), and a small import is often done within a second.
  */
 export async function waitForTask(client: Dhis2Client, jobType: string, jobId: string, options: PollOptions = {}): Promise<unknown> {
   const seen = new Set<string>();
-  let delay = options.firstDelayMs ?? 1000;
+  let delay = options.firstDelayMs ?? FIRST_POLL_MS;
   const maxDelay = options.maxDelayMs ?? 15_000;
   const lostAfter = options.lostAfterMs ?? 120_000;
   const started = Date.now();
