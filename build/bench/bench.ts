@@ -17,9 +17,12 @@ import { storeAndCheckDataFile } from '../../main/core/datavalues/store-and-chec
 import { ImportDataParams } from '../../shared/data-import';
 import { writeCsv, writeJson, writeXml } from './generate-values';
 import { bundleBench } from './bundle-bench';
+import { flushBench, flushBenchChild } from './flush-bench';
 import { calendarDates } from '../../main/core/periods/calendar-dates';
 
 const COUNT = Number(process.env.BENCH_VALUES ?? 1_000_000);
+/** `npm run bench -- flush` (or `formats`, `bundle`) runs only those sections; no argument runs all. */
+const SECTIONS = ['formats', 'bundle', 'flush'] as const;
 const FORMATS = ['csv', 'json', 'xml'] as const;
 type Format = (typeof FORMATS)[number];
 
@@ -90,8 +93,16 @@ async function child(phase: string, format: Format, path: string, dataDir: strin
 
 async function main(): Promise<void> {
   const [phase, format, path, dataDir] = process.argv.slice(2);
-  if (phase) return child(phase, format as Format, path!, dataDir!);
+  if (await flushBenchChild(process.argv.slice(2))) return;
+  const asked = process.argv.slice(2).filter((arg) => (SECTIONS as readonly string[]).includes(arg));
+  if (phase && asked.length === 0) return child(phase, format as Format, path!, dataDir!);
+  const run = (section: (typeof SECTIONS)[number]) => asked.length === 0 || asked.includes(section);
+  if (run('formats')) await formatsBench();
+  if (run('bundle')) await bundleBench(COUNT);
+  if (run('flush')) await flushBench(COUNT);
+}
 
+async function formatsBench(): Promise<void> {
   const work = mkdtempSync(join(tmpdir(), 'dhis2-ie-bench-'));
   try {
     const c = content();
@@ -122,7 +133,6 @@ async function main(): Promise<void> {
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
-  await bundleBench(COUNT);
 }
 
 main().catch((error: unknown) => {
