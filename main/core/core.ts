@@ -93,6 +93,7 @@ export function createCore(options: CoreOptions): Core {
     connectivity,
     lockPath: join(dataDir, 'runner.lock'),
     onError: (error, context) => log.error(`Unexpected error in ${context}`, error),
+    holdOnRetry: (job): string | null => bundles.holdOnRetry(job),
   });
   const jobRunner = runner;
   const metadataStore = new MetadataStore(db);

@@ -231,6 +231,13 @@ describe('USB bundle authenticity: signed by an enrolled laptop, or held for a p
     expect(confirmed.state).toBe('queued');
     expect(district.jobLog.list(jobId).at(-1)!.message).toMatch(/Delete confirmed here by a person/);
     expect(() => district.bundles.confirmDelete(jobId)).toThrow(/not waiting for a delete to be confirmed/);
+
+    // Cancelled, then retried: the confirmation was for that run, so it is held again rather than queued.
+    district.runner.cancel(jobId);
+    const retried = district.runner.retry(jobId);
+    expect(retried.state).toBe('held');
+    expect(district.jobLog.list(jobId).at(-1)!.message).toMatch(/held again until a person here confirms the delete/);
+    expect(district.bundles.confirmDelete(jobId).state).toBe('queued');
   });
 
   it('enrols a laptop only with the fingerprint it shows, and never from a changed file', async () => {

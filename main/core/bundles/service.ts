@@ -17,6 +17,7 @@ import type { EventBus } from '../events';
 import type { SecretCipher } from '../secrets/secret-cipher';
 import { AppError, notFound } from '../errors';
 import { nowIso } from '../time';
+import { isDestructive } from './destructive';
 import { BundlesRepo } from './bundles-repo';
 import { DeviceIdentityStore } from './device';
 import type { ServerRef } from './format';
@@ -170,6 +171,12 @@ export class BundleService {
   }
 
   /** A person confirms a delete that arrived by USB: the held job is queued and sent like any other. */
+  /** A delete that arrived by USB goes back to held when retried: it was confirmed for one run, not for every later one. */
+  holdOnRetry(job: Job): string | null {
+    if (!isDestructive(job.params) || !this.repo.inJobByJobId(job.id)) return null;
+    return 'Retry requested: this job arrived by USB and deletes on the server, so it is held again until a person here confirms the delete.';
+  }
+
   confirmDelete(jobId: string): Job {
     const job = this.deps.jobs.get(jobId);
     if (!job) throw notFound('Job', jobId);

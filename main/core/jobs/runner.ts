@@ -41,6 +41,11 @@ export interface JobRunnerDeps {
   /** How often to look for work that arrived from another process (the CLI) or fell due. */
   pollMs?: number;
   onError?: (error: unknown, context: string) => void;
+  /**
+   * Why a job must wait for a person before it runs again, or null. A delete that arrived by USB was
+   * held until confirmed; retrying it after a cancel must not skip that (main/core/bundles).
+   */
+  holdOnRetry?: (job: Job) => string | null;
 }
 
 const PROGRESS_WRITE_MS = 300;
@@ -117,6 +122,8 @@ export class JobRunner {
       throw new AppError('NOT_RETRYABLE', `Only failed, cancelled or needs-attention jobs can be retried; this one is "${JOB_STATE_LABELS[job.state]}".`);
     }
     this.deps.registry.require(job.type);
+    const hold = this.deps.holdOnRetry?.(job) ?? null;
+    if (hold) return this.transition(id, { state: 'held', attempts: 0, error: null, nextAttemptAt: null, finishedAt: null }, 'warn', hold);
     const updated = this.transition(
       id,
       { state: 'queued', attempts: 0, error: null, nextAttemptAt: null, finishedAt: null, maxAttempts: this.deps.settings().maxAttempts } as JobPatch,

@@ -13,7 +13,8 @@ export function isTerminal(state: JobState): boolean {
 }
 
 export function canCancel(state: JobState): boolean {
-  return isActive(state) || isWaiting(state);
+  // A delete held for confirmation can be turned down here as well as confirmed.
+  return isActive(state) || isWaiting(state) || state === 'held';
 }
 
 export function canRetry(state: JobState): boolean {
