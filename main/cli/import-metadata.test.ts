@@ -36,6 +36,14 @@ describe('dhis2-ie import metadata (offline part)', () => {
   });
   afterEach(() => dir.remove());
 
+  it('says how much could not be checked offline when the file refers to kinds the offline copy does not hold', async () => {
+    // offline.json holds no legend sets: a reference to one can be neither confirmed nor refused here.
+    writeFileSync(join(dir.path, 'legend.json'), JSON.stringify({ dataElements: [element('DeCccccccc3', 'ANC 3', { legendSets: [{ id: 'LegendSet01' }] })] }));
+    const result = await run('import', 'metadata', join(dir.path, 'legend.json'), '--dry-run');
+    expect(result.stdout).toMatch(/legend\.json: 1 object; offline check OK for what could be checked \(\d+ not checkable offline\)/);
+    expect(result.stdout).toMatch(/note: .*[Ll]egend/);
+  });
+
   it('prints the prediction with lines and what would change, then queues the job with the options given', async () => {
     const result = await run('import', 'metadata', join(dir.path, 'new.json'), '--atomic-mode', 'none', '--identifier', 'uid');
     expect(result.code).toBe(0);

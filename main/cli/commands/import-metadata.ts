@@ -136,7 +136,9 @@ export async function importMetadataCommand(argv: string[], output: Output): Pro
 function printCheck(output: Output, name: string, check: MetadataOfflineCheck): void {
   const { report, preview } = check;
   output.out(
-    `${name}: ${check.objects.toLocaleString('en')} objects; offline check ${report.status} (${check.metadataLabel ?? 'no offline metadata: the file alone'})`,
+    `${name}: ${check.objects.toLocaleString('en')} ${check.objects === 1 ? 'object' : 'objects'}; offline check ${report.status}${
+      check.unchecked > 0 ? ` for what could be checked (${check.unchecked.toLocaleString('en')} not checkable offline)` : ''
+    } (${check.metadataLabel ?? 'no offline metadata: the file alone'})`,
   );
   const rows = [['Type', 'Create', 'Update', 'Delete', 'Ignored', 'Cannot tell']];
   for (const type of preview.types) rows.push([type.label, type.create, type.update, type.delete, type.ignore, type.unknown].map(String));
