@@ -1,8 +1,15 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { writeFileSync } from 'node:fs';
+import { readdirSync, writeFileSync } from 'node:fs';
+import JSZip from 'jszip';
 import { join } from 'node:path';
 import { integrationSeed } from '../../e2e/dhis2-sim/test-seeds';
 import { cliSandbox, type CliSandbox } from './testing/sandbox';
+
+async function zipOf(entries: Record<string, string | Buffer>): Promise<Buffer> {
+  const zip = new JSZip();
+  for (const [name, content] of Object.entries(entries)) zip.file(name, content);
+  return zip.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE' });
+}
 
 describe('dhis2-ie validate, import data, flush', () => {
   let box: CliSandbox;
@@ -44,6 +51,56 @@ describe('dhis2-ie validate, import data, flush', () => {
       jobs: { result: { server: { importCount: { imported: number } } } }[];
     };
     expect(jobs.jobs[0]!.result.server.importCount.imported).toBe(2);
+  });
+
+  it('refuses at the door what validate refuses: same message, non-zero exit, nothing queued, the copy released', async () => {
+    const files: Record<string, string | Buffer> = {
+      'xxe.xml': '<?xml version="1.0"?>\n<!DOCTYPE d [<!ENTITY x SYSTEM "file:///etc/passwd">]>\n<dataValueSet><dataValue value="&x;"/></dataValueSet>\n',
+      'latin1.csv': Buffer.from(
+        'dataelement,period,orgunit,categoryoptioncombo,attributeoptioncombo,value,storedby,lastupdated,comment\nDE_A,202401,OU_A,,,5,,,Ma\xefs\n',
+        'latin1',
+      ),
+      'twice.zip': await zipOf({ 'values.zip': await zipOf({ 'values.csv': 'DE_A,202401,OU_A,,,5\n' }) }),
+      'garbage.pdf': '%PDF-1.7\n\u0001\u0002garbage',
+      'nul.csv': Buffer.alloc(1024),
+    };
+    const dataDir = join(box.path, 'data');
+    for (const withMetadata of [false, true]) {
+      if (withMetadata) expect((await run('metadata', 'load', join(box.path, 'metadata.json'))).code).toBe(0);
+      for (const [name, content] of Object.entries(files)) {
+        writeFileSync(join(box.path, name), content);
+        const imported = await run('import', 'data', join(box.path, name), '--id-scheme', 'CODE');
+        expect(imported.code, name).toBe(1);
+        expect(imported.stdout, name).toBe('');
+        expect(imported.stderr.startsWith(`dhis2-ie: "${name}"`), imported.stderr).toBe(true);
+        expect(imported.stderr.split('\n').slice(1), name).toEqual(['Nothing was queued.', '']);
+        if (withMetadata) {
+          const validated = await run('validate', join(box.path, name), '--id-scheme', 'CODE');
+          expect(validated.code, name).toBe(1);
+          expect(imported.stderr.split('\n')[0], name).toBe(validated.stderr.trimEnd());
+        }
+      }
+    }
+    expect(JSON.parse((await run('jobs', '--json')).stdout)).toMatchObject({ jobs: [] });
+    const stored = join(dataDir, 'files');
+    expect(readdirSync(stored).flatMap((folder) => readdirSync(join(stored, folder)))).toEqual([]);
+  });
+
+  it('does not queue a file without data values, and validate says why while predicting what DHIS2 would answer', async () => {
+    expect((await run('metadata', 'load', join(box.path, 'metadata.json'))).code).toBe(0);
+    for (const [name, content] of [
+      ['empty.csv', ''],
+      ['header-only.csv', 'dataelement,period,orgunit,categoryoptioncombo,attributeoptioncombo,value\n'],
+    ] as const) {
+      writeFileSync(join(box.path, name), content);
+      const imported = await run('import', 'data', join(box.path, name));
+      expect(imported.code, name).toBe(1);
+      expect(imported.stderr, name).toMatch(/holds no data values, so importing it would send nothing to DHIS2/);
+      const validated = await run('validate', join(box.path, name));
+      expect(validated.stdout, name).toMatch(/: SUCCESS .*\n {2}0 values; predicted 0 imported/);
+      expect(validated.stdout, name).toMatch(/note: .*holds no data values.*`dhis2-ie import data` does not queue it\./);
+    }
+    expect(JSON.parse((await run('jobs', '--json')).stdout)).toMatchObject({ jobs: [] });
   });
 
   it('refuses bad flags in one line', async () => {

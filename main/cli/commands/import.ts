@@ -6,6 +6,7 @@ import { printJson, type Output } from '../output';
 import { DATA_IMPORT_OPTIONS, DATA_IMPORT_OPTIONS_HELP, paramsFromFlags } from './data-options';
 import { importMetadataCommand } from './import-metadata';
 import { checkSummary, storeAndCheckDataFile, type StoredDataFile } from '../../core/datavalues/store-and-check';
+import { nowIso } from '../../core/time';
 
 export const IMPORT_HELP = `dhis2-ie import data FILE [options] [--json]
     Keeps a copy of FILE, checks it offline when there is metadata (one line of the prediction;
@@ -32,8 +33,16 @@ export async function importCommand(argv: string[], output: Output): Promise<num
   try {
     const serverId = values.server ? core.servers.resolve(values.server).id : null;
     // The copy is checked offline as it is made (when there is metadata), so a look at what DHIS2 would say costs little more than the copy.
+    const storedSince = nowIso();
     const stored = await storeAndCheckDataFile(core.files, path, basename(path), params, core.metadata.indexFor(serverId ?? undefined));
     const { ref } = stored;
+    if (stored.problem) {
+      // Refused at the door, in validate's words: a job for a file that cannot be read would only fail later.
+      core.files.release(ref.sha256, storedSince);
+      output.err(`dhis2-ie: ${stored.problem.message}`);
+      output.err('Nothing was queued.');
+      return 1;
+    }
     const job = core.runner.create({ type: 'import-data', params, files: [ref], serverId });
     if (values.json) printJson(output, job);
     else {
@@ -51,7 +60,6 @@ export async function importCommand(argv: string[], output: Output): Promise<num
 
 /** One line on what the offline check predicts; `dhis2-ie validate FILE` lists the conflicts. */
 function checkLine(stored: StoredDataFile): string | null {
-  if (stored.problem) return `  note: ${stored.problem.message}`;
   const summary = checkSummary(stored, `\`dhis2-ie validate ${JSON.stringify(stored.ref.name)}\` lists them`);
   return summary && `  ${summary}`;
 }

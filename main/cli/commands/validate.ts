@@ -6,6 +6,7 @@ import { printJson, type Output } from '../output';
 import { DATA_IMPORT_OPTIONS, DATA_IMPORT_OPTIONS_HELP, paramsFromFlags } from './data-options';
 import { openDataFile } from '../../core/datavalues/open-data-file';
 import { checkDataFile } from '../../core/datavalues/check-file';
+import { nothingToSend } from '../../core/datavalues/store-and-check';
 import { FormatError } from '../../core/formats/format-error';
 
 export const VALIDATE_HELP = `dhis2-ie validate FILE [options] [--json]
@@ -27,8 +28,12 @@ export async function validateCommand(argv: string[], output: Output): Promise<n
     const index = core.metadata.indexFor(values.server ? core.servers.resolve(values.server).id : undefined);
     if (!index) throw new UsageError('There is no offline metadata to check against: run `dhis2-ie metadata sync` or `dhis2-ie metadata load FILE` first.');
     let checked;
+    let empty;
     try {
-      checked = await checkDataFile(await openDataFile(path, basename(path), params), params, index, basename(path));
+      const opened = await openDataFile(path, basename(path), params);
+      checked = await checkDataFile(opened, params, index, basename(path));
+      // DHIS2 answers a file without values with SUCCESS, and so does the prediction; `import data` refuses it, and this says why.
+      empty = checked.abort ? null : nothingToSend(checked.validation.checked, opened.source.header, basename(path), opened.format);
     } catch (error) {
       if (error instanceof FormatError) {
         output.err(`dhis2-ie: ${error.message}`);
@@ -57,6 +62,7 @@ export async function validateCommand(argv: string[], output: Output): Promise<n
       );
     }
     for (const note of checked.validation.unchecked) output.out(`  note: ${note}`);
+    if (empty) output.out(`  note: ${empty.message} \`dhis2-ie import data\` does not queue it.`);
     return summary.status === 'SUCCESS' ? 0 : 1;
   } finally {
     await core.close();

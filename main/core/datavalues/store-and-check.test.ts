@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ImportDataParams } from '../../../shared/data-import';
 import { openDatabase, type Db } from '../db/database';
@@ -101,12 +102,65 @@ describe('storeAndCheckDataFile', () => {
     expect((db.prepare('SELECT COUNT(*) AS n FROM files').get() as { n: number }).n).toBe(0);
   });
 
-  it('only stores when there is no metadata to check against', async () => {
-    const path = join(dir.path, 'values.csv');
-    writeFileSync(path, 'DE_A,202401,OU_A,,,5\n');
+  it('without metadata, still reads the file to its end, so a file that cannot be read is refused at the door', async () => {
     const store = new FileStore(join(dir.path, 'store'), db);
-    const stored = await storeAndCheckDataFile(store, path, 'values.csv', ImportDataParams.parse({}), null);
-    expect(stored).toMatchObject({ validation: null, problem: null, onePass: false });
-    expect(store.has(stored.ref.sha256)).toBe(true);
+    const good = join(dir.path, 'values.csv');
+    writeFileSync(good, 'de,pe,ou,coc,aoc,value\nDE_A,202401,OU_A,,,5\n');
+    expect(await storeAndCheckDataFile(store, good, 'values.csv', ImportDataParams.parse({}), null)).toMatchObject({
+      validation: null,
+      problem: null,
+      onePass: true,
+    });
+    const cases: [string, string | Buffer, string][] = [
+      ['quotes.csv', 'dataelement,period,orgunit,categoryoptioncombo,attributeoptioncombo,value\nDE_A,202401,OU_A,,,5\nDE_A,202402,"OU_A,,,5\n', 'CSV_QUOTES'],
+      [
+        'doctype.xml',
+        '<?xml version="1.0"?>\n<!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>\n<dataValueSet><dataValue value="&e;"/></dataValueSet>',
+        'XML_DOCTYPE',
+      ],
+      ['bomb.csv.gz', gzipSync(Buffer.alloc(64 * 1024 * 1024, 0x0a)), 'COMPRESSION_BOMB'],
+      ['latin1.csv', Buffer.from('DE_A,202401,OU_A,,,5,,,Ma\xefs\n', 'latin1'), 'UNSUPPORTED_ENCODING'],
+    ];
+    for (const [name, content, code] of cases) {
+      writeFileSync(join(dir.path, name), content);
+      const stored = await storeAndCheckDataFile(store, join(dir.path, name), name, ImportDataParams.parse({}), null);
+      expect(stored.problem, name).toMatchObject({ code, file: name });
+      // The copy is kept; the caller releases it once it has refused the file.
+      expect(store.has(stored.ref.sha256)).toBe(true);
+    }
+  });
+
+  it('refuses a file that holds no data values, with or without metadata, but not a completion with no values', async () => {
+    const store = new FileStore(join(dir.path, 'store'), db);
+    const header = 'dataelement,period,orgunit,categoryoptioncombo,attributeoptioncombo,value';
+    const empties: [string, string | Buffer, string][] = [
+      ['empty.csv', '', 'NO_DATA_VALUES'],
+      ['header-only.csv', `${header}\r\n`, 'NO_DATA_VALUES'],
+      ['blank.csv', '\n , ,\n\n', 'NO_DATA_VALUES'],
+      ['empty.json', '{"dataValues": []}', 'NO_DATA_VALUES'],
+      ['nul.csv', Buffer.alloc(2048), 'BINARY_FILE'],
+    ];
+    for (const index of [integrationIndex(), null]) {
+      for (const [name, content, code] of empties) {
+        writeFileSync(join(dir.path, name), content);
+        const stored = await storeAndCheckDataFile(store, join(dir.path, name), name, ImportDataParams.parse({ idScheme: 'CODE' }), index);
+        expect(stored.problem, name).toMatchObject({ code, file: name });
+        if (code === 'NO_DATA_VALUES')
+          expect(stored.problem!.message).toMatch(new RegExp(`^"${name}" holds no data values, so importing it would send nothing`));
+      }
+      // A set with a completion date and no values still does something: DHIS2 registers the data set as complete.
+      writeFileSync(
+        join(dir.path, 'complete.json'),
+        '{"dataSet": "DS_A", "period": "202401", "orgUnit": "OU_A", "completeDate": "2024-02-01", "dataValues": []}',
+      );
+      const complete = await storeAndCheckDataFile(
+        store,
+        join(dir.path, 'complete.json'),
+        'complete.json',
+        ImportDataParams.parse({ idScheme: 'CODE' }),
+        index,
+      );
+      expect(complete.problem?.code ?? null).not.toBe('NO_DATA_VALUES');
+    }
   });
 });

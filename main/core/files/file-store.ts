@@ -212,6 +212,20 @@ export class FileStore {
   }
 
   /**
+   * Deletes a file that was stored for a job and then refused before the job was made (a file that cannot be
+   * read), so it does not wait out the garbage collector's grace. Only when no job refers to it and it was first
+   * stored at or after `storedSince`: a copy that was already here (an upload the page has yet to queue) stays.
+   */
+  release(sha256: string, storedSince: string): boolean {
+    const deleted = this.db
+      .prepare('DELETE FROM files WHERE sha256 = ? AND created_at >= ? AND NOT EXISTS (SELECT 1 FROM job_files j WHERE j.sha256 = ?)')
+      .run(sha256, storedSince, sha256);
+    if (deleted.changes === 0) return false;
+    rmSync(this.pathOf(sha256), { force: true });
+    return true;
+  }
+
+  /**
    * Deletes stored files that no job refers to and that are older than `graceMs` (an upload the
    * user has not yet turned into a job keeps its grace period). Referenced files are never touched.
    */
