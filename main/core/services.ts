@@ -5,6 +5,7 @@ import { AppError, notFound } from './errors';
 import { basename } from 'node:path';
 import { ImportDataParams } from '../../shared/data-import';
 import { inspectDataFile } from './datavalues/inspect';
+import { DataFileDoor } from './datavalues/door';
 import { inspectMetadataFile } from './metadata-import/open-file';
 import { checkDataFile } from './datavalues/check-file';
 import { listMetadata } from './metadata/list';
@@ -22,6 +23,18 @@ export type Handlers = { [M in MethodName]: (input: MethodParsedInput<M>) => Pro
 export function createHandlers(core: CoreParts, env: { mode: 'desktop' | 'browser'; appVersion: string; dialogs?: DialogsPort }): Handlers {
   const { servers, connectivity, runner, jobs, jobLog, settings, registry, files } = core;
   const metadataExport = metadataExportServiceOf(core);
+  const door = new DataFileDoor();
+  /** The page queues a file it stored and inspected earlier: refused here as `dhis2-ie import data` refuses it, in the same words. */
+  const admitDataFiles = async (input: MethodParsedInput<'jobs.create'>) => {
+    const params = ImportDataParams.safeParse(input.params);
+    // Options that are not valid, and files no longer stored, are the runner's to refuse.
+    if (!params.success) return;
+    for (const file of input.files) {
+      if (!files.has(file.sha256)) continue;
+      const problem = await door.problem(files.pathOf(file.sha256), file, params.data);
+      if (problem) throw new AppError(problem.code, `Not queued: ${problem.message}`, { file: problem.file, line: problem.line, field: problem.field });
+    }
+  };
   return {
     'app.info': () => ({
       name: 'DHIS2 Import/Export (offline)',
@@ -57,7 +70,10 @@ export function createHandlers(core: CoreParts, env: { mode: 'desktop' | 'browse
       if (!jobs.get(input.id)) throw notFound('Job', input.id);
       return jobLog.list(input.id, input.afterSeq ?? 0);
     },
-    'jobs.create': (input) => runner.create(input),
+    'jobs.create': async (input) => {
+      if (input.type === 'import-data') await admitDataFiles(input);
+      return runner.create(input);
+    },
     'jobs.cancel': (input) => runner.cancel(input.id),
     'jobs.retry': (input) => runner.retry(input.id),
     'jobs.recreate': (input) => {
@@ -89,8 +105,9 @@ export function createHandlers(core: CoreParts, env: { mode: 'desktop' | 'browse
     'metadata.sync': (input) => core.metadata.requestSync(input.serverId),
     'metadata.loadFile': (input) => core.metadata.loadFile(input),
 
-    'datavalues.inspect': (input) =>
-      inspectDataFile(
+    'datavalues.inspect': (input) => {
+      const params = ImportDataParams.parse(input.params);
+      return inspectDataFile(
         {
           pathOf: (sha) => files.pathOf(sha),
           has: (sha) => files.has(sha),
@@ -98,10 +115,12 @@ export function createHandlers(core: CoreParts, env: { mode: 'desktop' | 'browse
             const index = core.metadata.indexFor(input.serverId);
             return index ? (await checkDataFile(opened, params, index, input.file.name)).validation : null;
           },
+          remember: (problem) => door.remember(input.file.sha256, params, problem),
         },
         input.file,
-        ImportDataParams.parse(input.params),
-      ),
+        params,
+      );
+    },
     'metadataImport.inspect': (input) =>
       inspectMetadataFile(
         { pathOf: (sha) => files.pathOf(sha), has: (sha) => files.has(sha), indexFor: (serverId) => core.metadata.indexFor(serverId) },

@@ -1,6 +1,7 @@
 import type { DataFileInspection, ImportDataParams, PreviewRow } from '../../../shared/data-import';
 import { FormatError } from '../formats/format-error';
 import { openDataFile, type OpenedDataFile } from './open-data-file';
+import { countValues, nothingToSend } from './store-and-check';
 
 export const PREVIEW_ROWS = 50;
 
@@ -34,8 +35,12 @@ export function unreadable(error: unknown): DataFileInspection {
     header: {},
     preview: [],
     validation: null,
-    error: { code: error.code, message: error.message, line: error.line ?? null, field: error.field ?? null },
+    error: errorOf(error),
   };
+}
+
+function errorOf(error: FormatError): NonNullable<DataFileInspection['error']> {
+  return { code: error.code, message: error.message, line: error.line ?? null, field: error.field ?? null };
 }
 
 export interface InspectDeps {
@@ -43,6 +48,8 @@ export interface InspectDeps {
   has(sha256: string): boolean;
   /** The offline validation, given the opened file; null when there is no metadata to check against. */
   validate(opened: OpenedDataFile, params: ImportDataParams): Promise<DataFileInspection['validation']>;
+  /** Hears whether the file, read to its end, may be queued (see DataFileDoor). */
+  remember?(problem: FormatError | null): void;
 }
 
 /** Everything the Data import page shows before anything is queued. */
@@ -54,6 +61,11 @@ export async function inspectDataFile(deps: InspectDeps, file: { sha256: string;
     const opened = await openDataFile(deps.pathOf(file.sha256), file.name, params);
     const preview = await previewRows(opened);
     const validation = await deps.validate(opened, params);
+    // Without metadata nothing above read past the preview: read on to the end, so the page refuses what `import data`
+    // refuses (a break, a bomb or a wrong byte far into the file). An aborted check (status ERROR) stops counting early.
+    const values = validation ? validation.checked : await countValues(opened.source);
+    const problem = validation?.summary.status === 'ERROR' ? null : nothingToSend(values, opened.source.header, file.name, opened.format);
+    deps.remember?.(problem);
     const { header } = opened.source;
     return {
       format: opened.format,
@@ -65,9 +77,11 @@ export async function inspectDataFile(deps: InspectDeps, file: { sha256: string;
       ),
       preview,
       validation,
-      error: null,
+      error: problem && errorOf(problem),
     };
   } catch (error) {
+    // A file that could not be opened at all (gone, no permission) may be readable later: only its content is remembered.
+    if (error instanceof FormatError && error.code !== 'FILE_NOT_READABLE') deps.remember?.(error);
     return unreadable(error);
   }
 }
