@@ -5,7 +5,7 @@ import type { MetadataIndex } from '../metadata/index';
 import { isUid } from '../metadata/id-scheme';
 import { metadataLabel } from '../datavalues/check-file';
 import { DEFAULT_OBJECT_UIDS, hasRules, simpleKlass, typeSpec, USER_REFERENCE_PROPERTIES, type ReferenceSpec, type TypeSpec } from './schema';
-import { isPlainObject, referenceKey, textOf, type MetadataObjectRecord, type ReadNote } from './records';
+import { isPlainObject, referenceKey, textOf, type MetadataObjectRecord, type ReadNote } from '../formats/metadata/records';
 import { formatMessage } from './messages';
 import { javaStringHash } from '../datavalues/validation/java-hash-map';
 

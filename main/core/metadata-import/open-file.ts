@@ -9,10 +9,10 @@ import type { MetadataIndex } from '../metadata/index';
 import Parser from 'stream-json/Parser';
 import { textChunks } from '../formats/text-chunks';
 import { MetadataChecker } from './check';
-import { readMetadataCsv } from './read-csv';
-import { readMetadataJson } from './read-json';
-import { readMetadataXml } from './read-xml';
-import type { MetadataObjectRecord, MetadataReadResult } from './records';
+import { readMetadataCsv } from '../formats/metadata/read-csv';
+import { readMetadataJson } from '../formats/metadata/read-json';
+import { readMetadataXml } from '../formats/metadata/read-xml';
+import type { MetadataObjectRecord, MetadataReadResult } from '../formats/metadata/records';
 
 export type CheckParams = Pick<
   ImportMetadataParams,

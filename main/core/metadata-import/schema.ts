@@ -525,8 +525,6 @@ for (const [plural, klass] of CLASS_ONLY) {
   BY_PLURAL.set(plural, { plural, klass, ...words(plural), required: [], lengths: {}, unique: [], references: [], offline: offlineKind(plural) });
 }
 
-/** Keys of a metadata export that are not collections of objects. */
-export const HEADER_KEYS: ReadonlySet<string> = new Set(['system', 'date']);
 
 export function typeSpec(plural: string): TypeSpec | undefined {
   return BY_PLURAL.get(plural);

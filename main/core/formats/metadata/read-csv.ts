@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
-import type { CsvImportClass } from '../../../shared/metadata-import';
-import { CsvTokenizer, csvText } from '../formats/datavalues/csv-rows';
+import type { CsvImportClass } from '../../../../shared/metadata-import';
+import { CsvTokenizer, csvText } from '../datavalues/csv-rows';
 import type { MetadataObjectRecord, MetadataReadResult } from './records';
 
 /**

@@ -1,10 +1,9 @@
 import type { Readable } from 'node:stream';
-import { FormatError, at } from '../formats/format-error';
-import { MAX_NESTING, tooDeep } from '../formats/input-limits';
-import { textChunks } from '../formats/text-chunks';
-import { JsonTokenizer, type JsonSyntaxProblem, type JsonToken } from '../formats/datavalues/json-tokens';
-import { HEADER_KEYS } from './schema';
-import type { MetadataObjectRecord, MetadataReadResult } from './records';
+import { FormatError, at } from '../format-error';
+import { MAX_NESTING, tooDeep } from '../input-limits';
+import { textChunks } from '../text-chunks';
+import { JsonTokenizer, type JsonSyntaxProblem, type JsonToken } from '../datavalues/json-tokens';
+import { HEADER_KEYS, type MetadataObjectRecord, type MetadataReadResult } from './records';
 
 /** Top-level keys of other DHIS2 exchange files, to say what the file is instead of failing obscurely. */
 const OTHER_FILES: Record<string, string> = {

@@ -1,8 +1,8 @@
 import type { Readable } from 'node:stream';
 import type { SaxesAttributeNS, SaxesTagNS } from 'saxes';
-import { FormatError, at } from '../formats/format-error';
-import { MAX_NESTING, tooDeep } from '../formats/input-limits';
-import { xmlItems } from '../formats/datavalues/xml-items';
+import { FormatError, at } from '../format-error';
+import { MAX_NESTING, tooDeep } from '../input-limits';
+import { xmlItems } from '../datavalues/xml-items';
 import type { MetadataObjectRecord, MetadataReadResult } from './records';
 
 interface XmlNode {

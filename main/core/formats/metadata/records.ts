@@ -44,3 +44,6 @@ export function textOf(value: unknown): string | null {
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   return null;
 }
+
+/** Top-level keys of a DHIS2 metadata export that are not collections of objects. */
+export const HEADER_KEYS: ReadonlySet<string> = new Set(['system', 'date']);
