@@ -14,28 +14,20 @@ export type Db = Database.Database;
  * reads with the database locked for itself, which needs no such file (a few milliseconds of waiting for others).
  */
 export function openDatabase(file: string, options: { readOnly?: boolean } = {}): Db {
-  const db = new Database(file);
   try {
-    db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = FULL');
-    db.pragma('foreign_keys = ON');
-    db.pragma('busy_timeout = 5000');
-    migrate(db);
-    return db;
+    return openWith(file, ['journal_mode = WAL', 'synchronous = FULL']);
   } catch (error) {
-    db.close();
     if (!options.readOnly || !isDiskFailure(error)) throw error;
-    return openLockedForReading(file);
+    // Set before anything is read: in exclusive mode SQLite keeps the WAL index in memory instead of a -shm file.
+    return openWith(file, ['locking_mode = EXCLUSIVE']);
   }
 }
 
-function openLockedForReading(file: string): Db {
+/** Opens the file with the mode's pragmas first, then the ones every connection needs, and migrates; closed again when any step fails. */
+function openWith(file: string, modePragmas: readonly string[]): Db {
   const db = new Database(file);
   try {
-    // Set before anything is read: in exclusive mode SQLite keeps the WAL index in memory instead of a -shm file.
-    db.pragma('locking_mode = EXCLUSIVE');
-    db.pragma('foreign_keys = ON');
-    db.pragma('busy_timeout = 5000');
+    for (const pragma of [...modePragmas, 'foreign_keys = ON', 'busy_timeout = 5000']) db.pragma(pragma);
     migrate(db);
     return db;
   } catch (error) {
