@@ -1,13 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { generateKeyPairSync } from 'node:crypto';
-import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import type { Core } from '../core';
 import type { FileRef } from '../../../shared/jobs';
 import { tempDir, testCore } from '../test/helpers';
 import { payloadEntryName } from './format';
-import { readZipEntries, sha256, signedEntries, writeRawZip } from './test-support';
+import { enrolledUsbTrip, readZipEntries, sha256, signedEntries, writeRawZip } from './test-support';
 import { signingKeyOf } from './signing';
 
 const VALUES = Buffer.from('{"dataValues":[{"dataElement":"f7n9E0hX8qk","period":"202201","orgUnit":"DiszpKrYNg8","value":"3"}]}\n');
@@ -21,6 +21,7 @@ describe('USB bundle authenticity: signed by an enrolled laptop, or held for a p
   let district: Core;
   let usb: string;
   let file: FileRef;
+  let close: () => Promise<void>;
 
   const jobCount = () => district.jobs.list({ limit: 100, offset: 0 }).total;
 
@@ -53,23 +54,10 @@ describe('USB bundle authenticity: signed by an enrolled laptop, or held for a p
   }
 
   beforeEach(async () => {
-    dir = tempDir();
-    facility = testCore(join(dir.path, 'facility'));
-    district = testCore(join(dir.path, 'district'));
-    facility.bundles.setDeviceName('Ngelehun CHC');
-    district.bundles.setDeviceName('Bo district office');
-    usb = join(dir.path, 'usb');
-    mkdirSync(usb);
+    ({ dir, facility, district, usb, close } = await enrolledUsbTrip());
     file = await facility.files.put(Readable.from([VALUES]), 'values.json');
-    // Preparing the laptop: it writes its enrolment file, the district officer types the fingerprint the laptop shows.
-    const enrolment = await facility.bundles.writeEnrolment(dir.path);
-    district.bundles.enrol(enrolment, (await facility.bundles.signingIdentity()).fingerprint);
   });
-  afterEach(async () => {
-    await facility.close();
-    await district.close();
-    dir.remove();
-  });
+  afterEach(() => close());
 
   it('a bundle signed by the enrolled laptop loads as before', async () => {
     const { saved } = await legitimate();

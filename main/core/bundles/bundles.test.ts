@@ -6,12 +6,11 @@ import { gzipSync } from 'node:zlib';
 import type { Core } from '../core';
 import type { FileRef, Job, JobState } from '../../../shared/jobs';
 import { integrationSeed } from '../../../e2e/dhis2-sim/test-seeds';
-import { tempDir, testCore } from '../test/helpers';
 import { AppError } from '../errors';
 import { BundleService } from './service';
 import { verifyBundle, openBundle } from './read-verify';
 import { BUNDLE_FORMAT_VERSION, Manifest, Receipt, payloadEntryName, receiptFileName } from './format';
-import { patchCentralSize, readZipEntries, sha256, signedEntries, writeRawZip } from './test-support';
+import { enrolledUsbTrip, type UsbTrip, patchCentralSize, readZipEntries, sha256, signedEntries, writeRawZip } from './test-support';
 import { assertNoSecrets } from './secrets';
 import { createKeyFileCipher } from '../secrets/key-file-cipher';
 
@@ -50,25 +49,20 @@ function failingDrive(okBytes: number, code: string): () => Writable {
 }
 
 describe('USB bundles', () => {
-  let dir: ReturnType<typeof tempDir>;
+  let dir: UsbTrip['dir'];
   let facility: Core;
   let district: Core;
   let usb: string;
   let fileA: FileRef;
   let fileB: FileRef;
+  let close: () => Promise<void>;
 
   const queue = (file: FileRef, serverId: string | null = null): Job =>
     facility.runner.create({ type: 'import-data', params: { chunkSize: 500 }, files: [file], serverId });
   const stateOf = (core: Core, id: string): JobState => core.jobs.require(id).state;
 
   beforeEach(async () => {
-    dir = tempDir();
-    facility = testCore(join(dir.path, 'facility'));
-    district = testCore(join(dir.path, 'district'));
-    facility.bundles.setDeviceName('Ngelehun CHC');
-    district.bundles.setDeviceName('Bo district office');
-    usb = join(dir.path, 'usb');
-    mkdirSync(usb);
+    ({ dir, facility, district, usb, close } = await enrolledUsbTrip());
     const server = await facility.servers.add({
       name: 'National',
       url: 'http://127.0.0.1:9/dhis',
@@ -80,15 +74,8 @@ describe('USB bundles', () => {
     await facility.metadata.loadPath(seed, 'metadata.json', server.id);
     fileA = await facility.files.put(Readable.from([dataFile(6)]), 'january-june.json');
     fileB = await facility.files.put(Readable.from([gzipSync(dataFile(3, 7))]), 'q1.json.gz');
-    // The laptop was enrolled at the district when it was prepared: its bundles load without asking.
-    const enrolment = await facility.bundles.writeEnrolment(dir.path);
-    district.bundles.enrol(enrolment, (await facility.bundles.signingIdentity()).fingerprint);
   });
-  afterEach(async () => {
-    await facility.close();
-    await district.close();
-    dir.remove();
-  });
+  afterEach(() => close());
 
   it('round trip: saved, verified, loaded once at the district with its origin and the facility check', async () => {
     const server = facility.servers.resolve('National');

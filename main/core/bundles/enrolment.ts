@@ -2,6 +2,7 @@ import { closeSync, fsyncSync, openSync, readFileSync, renameSync, statSync, wri
 import { basename, join } from 'node:path';
 import { z } from 'zod';
 import { AppError } from '../errors';
+import { deviceSlug } from './format';
 import { fingerprintOf, isRawPublicKey, normaliseFingerprint, verifyEnrolmentSignature, type SigningKey } from './signing';
 
 /**
@@ -33,13 +34,7 @@ function statement(e: Omit<Enrolment, 'signature'>): Buffer {
 }
 
 export function enrolmentFileName(deviceName: string): string {
-  const slug =
-    deviceName
-      .normalize('NFKD')
-      .replace(/[^A-Za-z0-9]+/g, '-')
-      .replace(/^-+|-+$/g, '')
-      .slice(0, 40) || 'laptop';
-  return `dhis2-enrol-${slug}.json`;
+  return `dhis2-enrol-${deviceSlug(deviceName)}.json`;
 }
 
 /** Writes the enrolment file into a folder (temp name, flush, rename): nothing secret, only the public key. */

@@ -157,14 +157,20 @@ export function appVersionSatisfies(current: string, required: string): boolean 
   return true;
 }
 
-/** `dhis2-bundle-<laptop>-<sequence>-<yyyymmdd-hhmm>.zip`: sorts by laptop then order, and says what it is. */
-export function bundleFileName(deviceName: string, sequence: number, createdAt: Date): string {
-  const slug =
+/** The laptop's name as it stands in the file names it writes: letters, digits and dashes only, so any drive's file system takes it. */
+export function deviceSlug(deviceName: string): string {
+  return (
     deviceName
       .normalize('NFKD')
       .replace(/[^A-Za-z0-9]+/g, '-')
       .replace(/^-+|-+$/g, '')
-      .slice(0, 40) || 'laptop';
+      .slice(0, 40) || 'laptop'
+  );
+}
+
+/** `dhis2-bundle-<laptop>-<sequence>-<yyyymmdd-hhmm>.zip`: sorts by laptop then order, and says what it is. */
+export function bundleFileName(deviceName: string, sequence: number, createdAt: Date): string {
+  const slug = deviceSlug(deviceName);
   const p = (n: number) => String(n).padStart(2, '0');
   const stamp = `${createdAt.getFullYear()}${p(createdAt.getMonth() + 1)}${p(createdAt.getDate())}-${p(createdAt.getHours())}${p(createdAt.getMinutes())}`;
   return `dhis2-bundle-${slug}-${String(sequence).padStart(4, '0')}-${stamp}.zip`;

@@ -1,8 +1,11 @@
 import { createHash } from 'node:crypto';
-import { createWriteStream, readFileSync, writeFileSync } from 'node:fs';
+import { createWriteStream, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { inflateRawSync } from 'node:zlib';
 import yauzl from 'yauzl';
+import type { Core } from '../core';
+import { tempDir, testCore } from '../test/helpers';
 import { ZipArchiveWriter } from './zip-archive';
 
 /** Writes a zip with exactly these entries (names unchecked), for building hostile bundles in tests. */
@@ -66,4 +69,39 @@ export function signedEntries(manifest: unknown, key: { publicKey: string; signM
     { name: 'manifest.json', content: bytes },
     { name: 'signature.json', content: Buffer.from(JSON.stringify(signature)) },
   ];
+}
+
+/** Both ends of a USB trip in one temp folder: the facility laptop, the district office, and the drive carried between them. */
+export interface UsbTrip {
+  dir: ReturnType<typeof tempDir>;
+  facility: Core;
+  district: Core;
+  /** The drive's folder. */
+  usb: string;
+  close(): Promise<void>;
+}
+
+/** A laptop enrolled at the district, as when it was prepared there: its bundles load without asking. */
+export async function enrolledUsbTrip(): Promise<UsbTrip> {
+  const dir = tempDir();
+  const facility = testCore(join(dir.path, 'facility'));
+  const district = testCore(join(dir.path, 'district'));
+  facility.bundles.setDeviceName('Ngelehun CHC');
+  district.bundles.setDeviceName('Bo district office');
+  const usb = join(dir.path, 'usb');
+  mkdirSync(usb);
+  // It writes its enrolment file, the district officer types the fingerprint the laptop shows.
+  const enrolment = await facility.bundles.writeEnrolment(dir.path);
+  district.bundles.enrol(enrolment, (await facility.bundles.signingIdentity()).fingerprint);
+  return {
+    dir,
+    facility,
+    district,
+    usb,
+    async close() {
+      await facility.close();
+      await district.close();
+      dir.remove();
+    },
+  };
 }
