@@ -147,12 +147,14 @@ export const ImportDataResult = z.object({
   server: ImportSummary,
   /** The offline check made before sending; null without metadata. A malformed one must not hide the server's summary. */
   validation: OfflineValidation.nullable().catch(null),
-  /** Requests the values went in. */
-  chunks: z.number().int().nonnegative(),
+  /** Requests the values went in; null when another app sent them (a job delivered by USB: the district's receipt has no such count). */
+  chunks: z.number().int().nonnegative().nullable().default(null),
   /** How many parts went to the server more than once (results stored before `resent` only have this). */
   resentChunks: z.number().int().nonnegative().default(0),
   /** Each part sent more than once, why, and how many of its values the server counted as ignored. */
   resent: z.array(ResentPart).default([]),
   dryRun: z.boolean(),
+  /** Set on a job carried on USB: the district office whose app sent it, as its receipt says. */
+  deliveredBy: z.string().optional(),
 });
 export type ImportDataResult = z.output<typeof ImportDataResult>;

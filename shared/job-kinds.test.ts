@@ -23,6 +23,11 @@ describe('job kinds', () => {
     expect(resultOf({ type: 'import-data', result: old })).toMatchObject({ resent: [], resentChunks: 0, chunks: 1 });
     expect(resultOf({ type: 'import-data', result: { file: 'x.json', bytes: 1, sha256: 'a' } })).toBeNull();
     expect(resultOf({ type: 'import-data', result: null })).toBeNull();
+    // What a receipt from the district gives a job carried on USB: the district's summary, no request count.
+    expect(resultOf({ type: 'import-data', result: { server: summary, validation: null, dryRun: false, deliveredBy: 'Bo district office' } })).toMatchObject({
+      chunks: null,
+      deliveredBy: 'Bo district office',
+    });
     // A malformed offline check does not hide the server's summary.
     expect(resultOf({ type: 'import-data', result: { ...old, validation: { nonsense: true } } })).toMatchObject({ validation: null, server: summary });
   });
