@@ -1,30 +1,23 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import type { Core } from '../core';
 import type { FileRef, Job } from '../../../shared/jobs';
 import type { ImportDataResult } from './import-data';
-import { startSimulator, type Simulator } from '../../../e2e/dhis2-sim/server';
+import type { Simulator } from '../../../e2e/dhis2-sim/server';
 import { integrationSeed } from '../../../e2e/dhis2-sim/test-seeds';
 import { tempDir, testCore, waitFor } from '../test/helpers';
+import { closeSimulated, coreAgainstSimulator, monthlyValues } from './testing';
 
 /**
  * Faults between the app and the server while values are delivered: the job may only be done when
  * every value is confirmed, and what it says about parts sent again must be true.
  */
 
-const ELEMENTS = ['f7n9E0hX8qk', 'Ix2HsbDMLea', 'eY5ehpbEsB7', 'deDDDDDDDDD'];
-const UNITS = ['DiszpKrYNg8', 'BdfsJfj87js'];
 const TOTAL = 288;
 
 function dataFile(): string {
-  const values: string[] = [];
-  for (let month = 1; month <= 36; month++) {
-    const pe = `${2021 + Math.floor((month - 1) / 12)}${String(((month - 1) % 12) + 1).padStart(2, '0')}`;
-    for (const ou of UNITS) for (const de of ELEMENTS) values.push(`{"dataElement":"${de}","period":"${pe}","orgUnit":"${ou}","value":"${month}"}`);
-  }
-  return `{"dataValues":[\n${values.join(',\n')}\n]}\n`;
+  return `{"dataValues":[\n${monthlyValues().join(',\n')}\n]}\n`;
 }
 
 const SETTLED = ['done', 'failed', 'needs-attention', 'cancelled'];
@@ -36,22 +29,10 @@ describe('delivering data values through server and network faults', () => {
   let file: FileRef;
 
   beforeEach(async () => {
-    sim = await startSimulator({ port: 0 });
-    sim.seedMetadata(integrationSeed(), { replace: true });
-    dir = tempDir();
-    core = testCore(join(dir.path, 'data'));
-    core.settings.update({ retryBaseSeconds: 1, retryMaxSeconds: 1 });
-    const server = await core.servers.add({ name: 'Sim', url: sim.url, auth: { kind: 'basic', username: 'admin', password: 'district' } });
-    const seedPath = join(dir.path, 'metadata.json');
-    writeFileSync(seedPath, JSON.stringify(integrationSeed()));
-    await core.metadata.loadPath(seedPath, 'metadata.json', server.id);
+    ({ sim, dir, core } = await coreAgainstSimulator(integrationSeed()));
     file = await core.files.put(Readable.from([Buffer.from(dataFile())]), 'facility.json');
   });
-  afterEach(async () => {
-    await core.close();
-    await sim.close();
-    dir.remove();
-  });
+  afterEach(() => closeSimulated({ core, sim, dir }));
 
   const start = (chunkSize: number): Job => {
     const job = core.runner.create({ type: 'import-data', params: { chunkSize }, files: [file] });

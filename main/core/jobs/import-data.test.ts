@@ -1,24 +1,16 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import type { Core } from '../core';
 import type { FileRef } from '../../../shared/jobs';
 import type { ImportDataResult } from './import-data';
-import { startSimulator, type Simulator } from '../../../e2e/dhis2-sim/server';
+import type { Simulator } from '../../../e2e/dhis2-sim/server';
 import { integrationSeed } from '../../../e2e/dhis2-sim/test-seeds';
-import { tempDir, testCore, waitFor } from '../test/helpers';
-
-const ELEMENTS = ['f7n9E0hX8qk', 'Ix2HsbDMLea', 'eY5ehpbEsB7', 'deDDDDDDDDD'];
-const UNITS = ['DiszpKrYNg8', 'BdfsJfj87js'];
+import { tempDir, waitFor } from '../test/helpers';
+import { closeSimulated, coreAgainstSimulator, monthlyValues } from './testing';
 
 /** 288 good values (one per line after the first), then a non-numeric value and one outside the user's org units. */
 function dataFile(): { text: string; badValueLine: number; outsideLine: number } {
-  const values: string[] = [];
-  for (let month = 1; month <= 36; month++) {
-    const pe = `${2021 + Math.floor((month - 1) / 12)}${String(((month - 1) % 12) + 1).padStart(2, '0')}`;
-    for (const ou of UNITS) for (const de of ELEMENTS) values.push(`{"dataElement":"${de}","period":"${pe}","orgUnit":"${ou}","value":"${month}"}`);
-  }
+  const values = monthlyValues();
   values.push('{"dataElement":"f7n9E0hX8qk","period":"202001","orgUnit":"DiszpKrYNg8","value":"twelve"}');
   values.push('{"dataElement":"f7n9E0hX8qk","period":"202001","orgUnit":"j7Hg26FpoIa","value":"4"}');
   return { text: `{"dataValues":[\n${values.join(',\n')}\n]}\n`, badValueLine: values.length, outsideLine: values.length + 1 };
@@ -32,23 +24,11 @@ describe('import-data job against the simulator', () => {
   let lines: ReturnType<typeof dataFile>;
 
   beforeEach(async () => {
-    sim = await startSimulator({ port: 0 });
-    sim.seedMetadata(integrationSeed(), { replace: true });
-    dir = tempDir();
-    core = testCore(join(dir.path, 'data'));
-    core.settings.update({ retryBaseSeconds: 1, retryMaxSeconds: 1 });
-    const server = await core.servers.add({ name: 'Sim', url: sim.url, auth: { kind: 'basic', username: 'admin', password: 'district' } });
-    const seedPath = join(dir.path, 'metadata.json');
-    writeFileSync(seedPath, JSON.stringify(integrationSeed()));
-    await core.metadata.loadPath(seedPath, 'metadata.json', server.id);
+    ({ sim, dir, core } = await coreAgainstSimulator(integrationSeed()));
     lines = dataFile();
     file = await core.files.put(Readable.from([Buffer.from(lines.text)]), 'facility.json');
   });
-  afterEach(async () => {
-    await core.close();
-    await sim.close();
-    dir.remove();
-  });
+  afterEach(() => closeSimulated({ core, sim, dir }));
 
   const run = async (chunkSize: number) => {
     const job = core.runner.create({ type: 'import-data', params: { chunkSize }, files: [file] });

@@ -7,7 +7,8 @@ import type { FileRef, Job, JobProgress } from '../../../shared/jobs';
 import { ImportMetadataParams, type ImportMetadataParamsInput, type ImportMetadataResult } from '../../../shared/metadata-import';
 import { flattenErrors } from '../../../shared/import-report';
 import { startSimulator, type Simulator } from '../../../e2e/dhis2-sim/server';
-import { tempDir, testCore, waitFor } from '../test/helpers';
+import { tempDir, waitFor } from '../test/helpers';
+import { closeSimulated, coreAgainstSimulator } from './testing';
 import { Dhis2Client } from '../dhis2/client';
 import { defaultsExport, indexFromExport, metadataFixture } from '../metadata-import/testing';
 import { importMetadataJob } from './import-metadata';
@@ -36,24 +37,11 @@ describe('import-metadata job against the simulator', () => {
   let sim: Simulator;
   let dir: ReturnType<typeof tempDir>;
   let core: Core;
-  let serverId: string;
 
   beforeEach(async () => {
-    sim = await startSimulator({ port: 0 });
-    sim.seedMetadata(SERVER_METADATA, { replace: true });
-    dir = tempDir();
-    core = testCore(join(dir.path, 'data'));
-    core.settings.update({ retryBaseSeconds: 1, retryMaxSeconds: 1 });
-    serverId = (await core.servers.add({ name: 'Sim', url: sim.url, auth: { kind: 'basic', username: 'admin', password: 'district' } })).id;
-    const seedPath = join(dir.path, 'server-metadata.json');
-    writeFileSync(seedPath, JSON.stringify(SERVER_METADATA));
-    await core.metadata.loadPath(seedPath, 'server-metadata.json', serverId);
+    ({ sim, dir, core } = await coreAgainstSimulator(SERVER_METADATA, 'server-metadata.json'));
   });
-  afterEach(async () => {
-    await core.close();
-    await sim.close();
-    dir.remove();
-  });
+  afterEach(() => closeSimulated({ core, sim, dir }));
 
   const store = (name: string, content: string | Buffer) => core.files.put(Readable.from([Buffer.from(content)]), name);
   const run = async (file: FileRef, params: ImportMetadataParamsInput = {}): Promise<Job> => {
