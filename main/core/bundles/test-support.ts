@@ -5,7 +5,7 @@ import { Readable } from 'node:stream';
 import { inflateRawSync } from 'node:zlib';
 import yauzl from 'yauzl';
 import type { Core } from '../core';
-import { tempDir, testCore } from '../test/helpers';
+import { tempDir, testCore, type TempDir } from '../test/helpers';
 import { ZipArchiveWriter } from './zip-archive';
 
 /** Writes a zip with exactly these entries (names unchecked), for building hostile bundles in tests. */
@@ -73,7 +73,7 @@ export function signedEntries(manifest: unknown, key: { publicKey: string; signM
 
 /** Both ends of a USB trip in one temp folder: the facility laptop, the district office, and the drive carried between them. */
 export interface UsbTrip {
-  dir: ReturnType<typeof tempDir>;
+  dir: TempDir;
   facility: Core;
   district: Core;
   /** The drive's folder. */

@@ -4,20 +4,15 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { FileRef } from '../../../shared/jobs';
 import type { Core } from '../core';
 import { invoke } from '../services';
-import { tempDir, testCore } from '../test/helpers';
+import { coreInTempDir, type TempDir } from '../test/helpers';
 
 /** The Data import page's way: the file is stored when chosen, inspected, then queued with "Import". */
 describe('the Data import page refuses what `dhis2-ie import data` refuses', () => {
-  let dir: ReturnType<typeof tempDir>;
+  let dir: TempDir;
   let core: Core;
-  beforeEach(() => {
-    dir = tempDir();
-    core = testCore(join(dir.path, 'data'));
-  });
-  afterEach(async () => {
-    await core.close();
-    dir.remove();
-  });
+  let close: () => Promise<void>;
+  beforeEach(() => void ({ dir, core, close } = coreInTempDir()));
+  afterEach(() => close());
 
   const header = 'dataelement,period,orgunit,categoryoptioncombo,attributeoptioncombo,value,storedby,lastupdated,comment';
   const rows = (count: number) => Array.from({ length: count }, (_, i) => `DE_A,202401,OU_A,,,${i},,,ok`);

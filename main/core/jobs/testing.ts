@@ -3,12 +3,12 @@ import { join } from 'node:path';
 import type { MetadataExport } from '../../../e2e/dhis2-sim/metadata';
 import { startSimulator, type Simulator } from '../../../e2e/dhis2-sim/server';
 import type { Core } from '../core';
-import { tempDir, testCore } from '../test/helpers';
+import { tempDir, testCore, type TempDir } from '../test/helpers';
 
 /** For job tests against the DHIS2 simulator: a core in a temp folder, its server and its offline copy. */
 export interface SimulatedServer {
   sim: Simulator;
-  dir: ReturnType<typeof tempDir>;
+  dir: TempDir;
   core: Core;
   serverId: string;
 }

@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { flattenErrors } from '../../../shared/import-report';
 import { ImportMetadataParams } from '../../../shared/metadata-import';
-import { tempDir, testCore } from '../test/helpers';
+import { coreInTempDir, type TempDir } from '../test/helpers';
 import type { Core } from '../core';
 import { checkMetadataFile, openMetadataFile } from '../metadata-import/open-file';
 
@@ -27,16 +27,11 @@ const ELEMENT = {
 };
 
 describe('kinds held by the offline copy', () => {
-  let dir: ReturnType<typeof tempDir>;
+  let dir: TempDir;
   let core: Core;
-  beforeEach(() => {
-    dir = tempDir();
-    core = testCore(join(dir.path, 'data'));
-  });
-  afterEach(async () => {
-    await core.close();
-    dir.remove();
-  });
+  let close: () => Promise<void>;
+  beforeEach(() => void ({ dir, core, close } = coreInTempDir()));
+  afterEach(() => close());
 
   const load = async (content: Record<string, unknown>) => {
     const path = join(dir.path, 'copy.json');

@@ -5,14 +5,33 @@ import { join } from 'node:path';
 import { afterEach } from 'vitest';
 import { createCore, type Core, type CoreOptions } from '../core';
 
+export interface TempDir {
+  path: string;
+  remove(): void;
+}
+
 /** A fresh data folder per test, removed afterwards. */
-export function tempDir(prefix = 'dhis2-ie-test-'): { path: string; remove(): void } {
+export function tempDir(prefix = 'dhis2-ie-test-'): TempDir {
   const path = mkdtempSync(join(tmpdir(), prefix));
   return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
 }
 
 export function testCore(dataDir: string, extra: Partial<CoreOptions> = {}): Core {
   return createCore({ dataDir, mode: 'browser', appVersion: 'test', enableSelfTestJobs: true, ...extra });
+}
+
+/** A core on `<dir>/data` in a fresh temp folder, which leaves room beside it for the files a test reads; `close` ends both. */
+export function coreInTempDir(): { dir: TempDir; core: Core; close(): Promise<void> } {
+  const dir = tempDir();
+  const core = testCore(join(dir.path, 'data'));
+  return {
+    dir,
+    core,
+    async close() {
+      await core.close();
+      dir.remove();
+    },
+  };
 }
 
 /** Resolves when `predicate` holds, polling; rejects with `what` after the timeout. */
