@@ -1,7 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { integrationSeed } from '../../e2e/dhis2-sim/test-seeds';
 import { cliSandbox, type CliSandbox } from './testing/sandbox';
 import type { LoadReport } from '../../shared/bundles';
 
@@ -14,9 +13,9 @@ describe('dhis2-ie bundle create / load / scan', () => {
     box = await cliSandbox();
     usb = join(box.path, 'usb');
     mkdirSync(usb);
-    writeFileSync(join(box.path, 'metadata.json'), JSON.stringify(integrationSeed()));
-    writeFileSync(
-      join(box.path, 'values.csv'),
+    box.writeMetadata();
+    box.write(
+      'values.csv',
       'dataelement,period,orgunit,categoryoptioncombo,attributeoptioncombo,value\nf7n9E0hX8qk,202401,DiszpKrYNg8,,,5\nIx2HsbDMLea,202401,DiszpKrYNg8,,,7\n',
     );
   });
@@ -48,7 +47,7 @@ describe('dhis2-ie bundle create / load / scan', () => {
     expect((await runAt('facility', 'bundle', 'create', '--out', usb)).stderr).toMatch(/nothing to save to USB/);
 
     // District: a server and its metadata; load twice, send once.
-    expect((await runAt('district', 'server', 'add', '--name', 'Sim', '--url', box.sim.url, '--username', 'admin', '--password', 'district')).code).toBe(0);
+    expect((await box.addServer('district')).code).toBe(0);
     const scan = await runAt('district', 'bundle', 'scan', usb);
     expect(scan.stdout).toMatch(/NEW +dhis2-bundle-Ngelehun-CHC-0001-.*: bundle 1 from Ngelehun CHC, 1 job\(s\)/);
     const first = await runAt('district', 'bundle', 'load', usb, '--json');
@@ -110,7 +109,7 @@ describe('dhis2-ie bundle create / load / scan', () => {
     expect(jobs.jobs.map((job) => job.state)).toEqual(['held']);
 
     // The delete is not sent by a flush; only once confirmed.
-    await runAt('district', 'server', 'add', '--name', 'Sim', '--url', box.sim.url, '--username', 'admin', '--password', 'district');
+    await box.addServer('district');
     await runAt('district', 'flush');
     expect(box.sim.dataValuePosts()).toHaveLength(0);
     const confirmed = await runAt('district', 'bundle', 'confirm', jobs.jobs[0]!.id.slice(0, 8));

@@ -2,7 +2,6 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readdirSync, writeFileSync } from 'node:fs';
 import JSZip from 'jszip';
 import { join } from 'node:path';
-import { integrationSeed } from '../../e2e/dhis2-sim/test-seeds';
 import { cliSandbox, type CliSandbox } from './testing/sandbox';
 
 async function zipOf(entries: Record<string, string | Buffer>): Promise<Buffer> {
@@ -17,9 +16,9 @@ describe('dhis2-ie validate, import data, flush', () => {
 
   beforeEach(async () => {
     box = await cliSandbox();
-    writeFileSync(join(box.path, 'metadata.json'), JSON.stringify(integrationSeed()));
-    writeFileSync(
-      join(box.path, 'values.csv'),
+    box.writeMetadata();
+    box.write(
+      'values.csv',
       'dataelement,period,orgunit,categoryoptioncombo,attributeoptioncombo,value\nDE_A,202401,OU_A,,,5\nDE_B,202401,OU_A,,,x\nDE_C,202401,OU_A,,,7\n',
     );
   });
@@ -27,7 +26,7 @@ describe('dhis2-ie validate, import data, flush', () => {
 
   it('predicts the server summary with lines, queues the import, and flushes it', async () => {
     expect((await run('validate', join(box.path, 'values.csv'))).stderr).toMatch(/no offline metadata/);
-    expect((await run('server', 'add', '--name', 'Sim', '--url', box.sim.url, '--username', 'admin', '--password', 'district')).code).toBe(0);
+    expect((await box.addServer('data')).code).toBe(0);
     expect((await run('metadata', 'load', join(box.path, 'metadata.json'))).code).toBe(0);
 
     const text = await run('validate', join(box.path, 'values.csv'), '--id-scheme', 'code');

@@ -26,7 +26,7 @@ describe('dhis2-ie export data', () => {
     box = await cliSandbox();
     out = join(box.path, 'usb');
     mkdirSync(out);
-    expect((await run('server', 'add', '--name', 'Sim', '--url', box.sim.url, '--username', 'admin', '--password', 'district')).code).toBe(0);
+    expect((await box.addServer('office')).code).toBe(0);
     expect((await run('metadata', 'sync')).code).toBe(0);
   });
   afterEach(() => box.close());

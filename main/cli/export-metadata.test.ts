@@ -14,7 +14,7 @@ describe('dhis2-ie export metadata, export metadata-dependencies', () => {
     box = await cliSandbox();
     out = join(box.path, 'usb');
     mkdirSync(out);
-    expect((await run('office', 'server', 'add', '--name', 'Sim', '--url', box.sim.url, '--username', 'admin', '--password', 'district')).code).toBe(0);
+    expect((await box.addServer('office')).code).toBe(0);
   });
   afterEach(() => box.close());
 

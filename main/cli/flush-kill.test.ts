@@ -1,9 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
-import { integrationSeed } from '../../e2e/dhis2-sim/test-seeds';
 import { cliSandbox, type CliSandbox } from './testing/sandbox';
 
 /**
@@ -92,12 +90,12 @@ describe('dhis2-ie flush killed at random moments', () => {
 
   it('stores every value exactly once after 20 kills mid-flush', async () => {
     const { csv, rows } = dataFile();
-    writeFileSync(join(box.path, 'metadata.json'), JSON.stringify(integrationSeed()));
-    writeFileSync(join(box.path, 'values.csv'), csv);
+    const metadata = box.writeMetadata();
+    const values = box.write('values.csv', csv);
     const run = (...argv: string[]) => box.run('data', ...argv);
-    expect((await run('server', 'add', '--name', 'Sim', '--url', box.sim.url, '--username', 'admin', '--password', 'district')).code).toBe(0);
-    expect((await run('metadata', 'load', join(box.path, 'metadata.json'))).code).toBe(0);
-    expect((await run('import', 'data', join(box.path, 'values.csv'), '--chunk-size', '100')).code).toBe(0);
+    expect((await box.addServer('data')).code).toBe(0);
+    expect((await run('metadata', 'load', metadata)).code).toBe(0);
+    expect((await run('import', 'data', values, '--chunk-size', '100')).code).toBe(0);
 
     // Answers come a little late, so kills also land while parts are on their way.
     box.sim.setLatency(60);

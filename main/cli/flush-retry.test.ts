@@ -1,7 +1,4 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { integrationSeed } from '../../e2e/dhis2-sim/test-seeds';
 import { cliSandbox, type CliSandbox } from './testing/sandbox';
 
 describe('dhis2-ie flush and jobs retry when jobs do not finish', () => {
@@ -10,14 +7,14 @@ describe('dhis2-ie flush and jobs retry when jobs do not finish', () => {
 
   beforeEach(async () => {
     box = await cliSandbox();
-    writeFileSync(join(box.path, 'metadata.json'), JSON.stringify(integrationSeed()));
-    writeFileSync(
-      join(box.path, 'values.csv'),
+    const metadata = box.writeMetadata();
+    const values = box.write(
+      'values.csv',
       'dataelement,period,orgunit,categoryoptioncombo,attributeoptioncombo,value\nDE_A,202401,OU_A,,,5\nDE_C,202401,OU_A,,,7\n',
     );
-    expect((await run('server', 'add', '--name', 'Sim', '--url', box.sim.url, '--username', 'admin', '--password', 'district')).code).toBe(0);
-    expect((await run('metadata', 'load', join(box.path, 'metadata.json'))).code).toBe(0);
-    expect((await run('import', 'data', join(box.path, 'values.csv'), '--id-scheme', 'CODE')).code).toBe(0);
+    expect((await box.addServer('data')).code).toBe(0);
+    expect((await run('metadata', 'load', metadata)).code).toBe(0);
+    expect((await run('import', 'data', values, '--id-scheme', 'CODE')).code).toBe(0);
   });
   afterEach(() => box.close());
 
