@@ -14,7 +14,9 @@ export interface FileImportOptions<P, R> {
   inspectParams: () => P;
   inspect: (input: InspectInput<P>) => Promise<R>;
   fill: RecreateOptions['fill'];
-  /** What stops the form being sent, in words; shown once a button was pressed. */
+  /** The error when no file is chosen: "Choose a data file to import." */
+  noFile: string;
+  /** What else stops the form being sent (its options), in words; shown once a button was pressed. */
   errors: () => readonly string[];
   /** The job a press sends: a dry run, the import, or an import that deletes once confirmed (null: nothing to send). */
   job: (dryRun: boolean, deleteConfirmed: boolean) => CreateJobInput | null;
@@ -41,13 +43,19 @@ export function useFileImport<P, R extends { error: unknown }>(options: FileImpo
 
   const fileError = computed(() => (inspection.result?.error ?? null) as R['error'] | null);
   const blocked = computed(() => stored.busy || recreate.loading || submit.sending !== null || fileError.value !== null);
-  const errors = computed(() => (submit.attempted ? options.errors() : []));
+  const errors = computed(() => (submit.attempted ? allErrors() : []));
   const confirmDelete = ref(false);
+
+  /** The file's error first: a file still uploading is not missing, so the page says to wait for it. */
+  function allErrors(): string[] {
+    const file = stored.upload ? ['Wait until the file has finished uploading.'] : stored.file ? [] : [options.noFile];
+    return [...file, ...options.errors()];
+  }
 
   function start(dryRun: boolean, deleting: boolean) {
     const kind = dryRun ? 'dry-run' : 'import';
     submit.attempt(kind);
-    if (options.errors().length > 0 || blocked.value) return;
+    if (allErrors().length > 0 || blocked.value) return;
     if (!dryRun && deleting) confirmDelete.value = true;
     else void submit.trySend(kind, () => options.job(dryRun, false));
   }
@@ -59,3 +67,6 @@ export function useFileImport<P, R extends { error: unknown }>(options: FileImpo
 
   return reactive({ server, submit, stored, inspection, recreate, fileError, blocked, errors, confirmDelete, start, sendConfirmed });
 }
+
+/** Any page's file import, as the cards that show its look into the file and its buttons read it. */
+export type FileImport = ReturnType<typeof useFileImport<unknown, { error: unknown }>>;
