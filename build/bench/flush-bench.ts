@@ -42,8 +42,17 @@ function seedOf(c: MetadataContent): Record<string, unknown[]> {
   return seed;
 }
 
+/**
+ * `BENCH_PROFILE_DIR=DIR`: the simulator and the flush write V8 CPU profiles there (--cpu-prof), to see where the
+ * flush's time goes. Profiling slows both sides, so figures taken with it are not the bench's.
+ */
+function profileFlags(): string[] {
+  const dir = process.env.BENCH_PROFILE_DIR;
+  return dir ? ['--cpu-prof', '--cpu-prof-dir', dir] : [];
+}
+
 async function startSim(seedPath: string): Promise<{ url: string; proc: ChildProcess }> {
-  const proc = spawn(process.execPath, [join(__dirname, '..', 'sim', 'cli.cjs'), '--seed', seedPath, '--scheduler', 'dhis2'], {
+  const proc = spawn(process.execPath, [...profileFlags(), join(__dirname, '..', 'sim', 'cli.cjs'), '--seed', seedPath, '--scheduler', 'dhis2'], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const lines = createInterface({ input: proc.stdout! });
@@ -124,7 +133,8 @@ export async function flushBenchChild(argv: string[]): Promise<boolean> {
 }
 
 function phase(args: string[]): string {
-  const result = spawnSync(process.execPath, [process.argv[1]!, ...args], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  const flags = args[0] === 'flush-run' ? profileFlags() : [];
+  const result = spawnSync(process.execPath, [...flags, process.argv[1]!, ...args], { encoding: 'utf8', maxBuffer: 1 << 20 });
   if (result.status !== 0) throw new Error(`${args[0]} failed:\n${result.stderr}${result.stdout}`);
   return result.stdout;
 }

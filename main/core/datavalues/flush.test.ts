@@ -84,6 +84,18 @@ describe('flushDataValues', () => {
     expect(posts.reduce((sum, p) => sum + p.bytes, 0)).toBeLessThan(json / 5);
   });
 
+  it('sends parts as CSV with the data set as a parameter, and as JSON when the file has a completion date', async () => {
+    const result = await flush({ set: { dataSet: 'pBOMPrpg1QX' } });
+    expect(result.summary.importCount.imported).toBe(VALUES.length);
+    expect(sim.dataValuePosts().map((p) => p.contentType)).toEqual(['application/csv', 'application/csv', 'application/csv']);
+    expect(sim.requests.filter((r) => r.path.startsWith('/api/dataValueSets')).every((r) => r.path.includes('dataSet=pBOMPrpg1QX'))).toBe(true);
+    sim.clearDataValues();
+    saved = null;
+    await flush({ set: { dataSet: 'pBOMPrpg1QX', completeDate: '2021-02-03' } });
+    expect(sim.dataValuePosts().map((p) => p.contentType)).toEqual([...Array(3).fill('application/csv'), ...Array(3).fill('application/json')]);
+    expect(sim.dataValues()).toHaveLength(VALUES.length);
+  });
+
   it('has two parts on their way at once when allowed and many parts are left, and one otherwise', async () => {
     await flush({ chunkSize: 20, parallel: true });
     expect(Math.max(...pendingSeen)).toBe(2);

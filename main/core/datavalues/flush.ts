@@ -10,6 +10,7 @@ import { mergeSummaries } from './merge-summaries';
 import type { DataValueRecord } from './types';
 import { nowIso, sleep } from '../time';
 import { gzipBody } from '../dhis2/gzip-body';
+import { partBody, type PartSet } from './part-body';
 
 /** A part the server confirmed: its summary is final and it is never sent again. */
 export interface ConfirmedPart {
@@ -79,8 +80,8 @@ export interface FlushOptions {
   records: () => AsyncIterable<DataValueRecord>;
   /** Query parameters: importStrategy, dryRun, skipExistingCheck, preheatCache, skipAudit, id schemes, dataSet... */
   params: Record<string, string | boolean | number>;
-  /** Set-level fields sent with every part. */
-  set?: { dataSet?: string | null; completeDate?: string | null };
+  /** Set-level fields sent with every part (as CSV's `dataSet` parameter, or in the JSON document). */
+  set?: PartSet;
   chunkSize: number;
   totalValues: number | null;
   checkpoint: FlushCheckpoint | FlushCheckpointV2 | FlushCheckpointV1 | null;
@@ -305,15 +306,16 @@ async function deliverPart(
       attempt++;
       setPending(checkpoint, { state: 'sending', offset, count: values.length, attempt, startedAt: nowIso() });
       save(`Sending part ${number}`);
-      const body = await gzipBody(JSON.stringify(toPayload(values, options.set)));
+      const encoded = partBody(values, options.set);
+      const body = await gzipBody(encoded.text);
       let kickoff;
       const started = Date.now();
       try {
         kickoff = await postDataValueSet(
           options.client,
           body,
-          'json',
-          { ...options.params, async: false },
+          encoded.format,
+          { ...options.params, ...encoded.params, async: false },
           options.signal,
           options.partTimeoutMs ?? PART_TIMEOUT_MS,
         );
@@ -555,26 +557,4 @@ function upgrade(saved: FlushCheckpoint | FlushCheckpointV2 | FlushCheckpointV1 
     break;
   }
   return fresh;
-}
-
-/** DXF2 JSON as DHIS2 reads it: values as strings, `followup` spelled as 2.41 reads it, nulls left out. */
-export function toPayload(values: readonly DataValueRecord[], set?: { dataSet?: string | null; completeDate?: string | null }): Record<string, unknown> {
-  const payload: Record<string, unknown> = {};
-  if (set?.dataSet) payload.dataSet = set.dataSet;
-  if (set?.completeDate) payload.completeDate = set.completeDate;
-  payload.dataValues = values.map((v) => {
-    const out: Record<string, string | boolean> = {};
-    if (v.dataElement !== null) out.dataElement = v.dataElement;
-    if (v.period !== null) out.period = v.period;
-    if (v.orgUnit !== null) out.orgUnit = v.orgUnit;
-    if (v.categoryOptionCombo !== null) out.categoryOptionCombo = v.categoryOptionCombo;
-    if (v.attributeOptionCombo !== null) out.attributeOptionCombo = v.attributeOptionCombo;
-    if (v.value !== null) out.value = v.value;
-    if (v.storedBy !== null) out.storedBy = v.storedBy;
-    if (v.comment !== null) out.comment = v.comment;
-    if (v.followup !== null) out.followup = v.followup;
-    if (v.deleted !== null) out.deleted = v.deleted;
-    return out;
-  });
-  return payload;
 }
