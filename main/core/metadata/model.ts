@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { summariseGeometry, type GeometrySummary } from '../geometry/summary';
 
 /**
  * The slice of DHIS2 metadata that offline checks of imports and exports need, as typed records.
@@ -171,6 +172,11 @@ export interface OrgUnit extends Identifiable {
   parent: string | null;
   openingDate: string | null;
   closedDate: string | null;
+  /**
+   * Its geometry in brief, when the source carried it (a full export; the sync leaves geometry out). Absent
+   * means not known, so the geometry checks say "not checked" rather than guess.
+   */
+  geometry?: GeometrySummary;
 }
 
 export interface DataInputPeriod {
@@ -323,16 +329,22 @@ function base(raw: { id: string; name?: string | null; code?: string | null; att
 }
 
 export const OrgUnitSchema = z
-  .object({ ...identifiable, shortName: text, path: text, level: num, parent: Ref, openingDate: text, closedDate: text })
-  .transform((raw): OrgUnit => ({
-    ...base(raw),
-    shortName: raw.shortName ?? null,
-    path: raw.path ?? null,
-    level: raw.level ?? null,
-    parent: refId(raw.parent),
-    openingDate: raw.openingDate ?? null,
-    closedDate: raw.closedDate ?? null,
-  }));
+  .object({ ...identifiable, shortName: text, path: text, level: num, parent: Ref, openingDate: text, closedDate: text, geometry: z.unknown().optional() })
+  .transform((raw): OrgUnit => {
+    const unit: OrgUnit = {
+      ...base(raw),
+      shortName: raw.shortName ?? null,
+      path: raw.path ?? null,
+      level: raw.level ?? null,
+      parent: refId(raw.parent),
+      openingDate: raw.openingDate ?? null,
+      closedDate: raw.closedDate ?? null,
+    };
+    // Only a summary is kept (see GeometrySummary): boundaries are large and the checks need a few numbers.
+    const geometry = summariseGeometry(raw.geometry);
+    if (geometry) unit.geometry = geometry;
+    return unit;
+  });
 
 /** `period` is `{"id": "202401"}` in exports; a bare string is accepted too. */
 const DataInputPeriodSchema = z.object({

@@ -19,7 +19,7 @@ const OTHER_FILES: Record<string, string> = {
 const PATH_STEPS = 4;
 
 /** Builds one JSON value from its tokens; numbers become numbers, as Jackson reads them. */
-class ValueBuilder {
+export class ValueBuilder {
   private readonly stack: Array<{ container: Record<string, unknown> | unknown[]; key: string | null }> = [];
   value: unknown = undefined;
 
