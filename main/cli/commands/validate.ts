@@ -8,25 +8,31 @@ import { openDataFile } from '../../core/datavalues/open-data-file';
 import { checkDataFile } from '../../core/datavalues/check-file';
 import { nothingToSend } from '../../core/datavalues/store-and-check';
 import { FormatError } from '../../core/formats/format-error';
+import { sniffGeoFile } from '../../core/formats/geo/sniff-geo';
+import { GEOMETRY_OPTIONS, GEOMETRY_OPTIONS_HELP, validateGeometry } from './validate-geometry';
 
 export const VALIDATE_HELP = `dhis2-ie validate FILE [options] [--json]
     Checks a data value file offline against the server's offline metadata and prints the
     ImportSummary DHIS2 is predicted to return (with --json, that JSON alone), with file lines.
-${DATA_IMPORT_OPTIONS_HELP}`;
+${DATA_IMPORT_OPTIONS_HELP}
+${GEOMETRY_OPTIONS_HELP}`;
 
 export async function validateCommand(argv: string[], output: Output): Promise<number> {
-  const { values, positionals } = parse(argv, DATA_IMPORT_OPTIONS);
+  const { values, positionals } = parse(argv, { ...DATA_IMPORT_OPTIONS, ...GEOMETRY_OPTIONS });
   if (values.help) return (output.out(VALIDATE_HELP), 0);
   const [file] = positionals;
   if (!file) throw new UsageError('validate needs the file to check.');
   const path = resolve(file);
   if (!existsSync(path) || !statSync(path).isFile()) throw new UsageError(`"${file}" is not a file.`);
-  const params = paramsFromFlags(values);
+  // Geometry is told from the content (a GeoJSON or GML file); everything else is a data value file as before.
+  const geometry = await sniffGeoFile(path, basename(path));
+  const params = geometry ? null : paramsFromFlags(values);
   const core = openCore(values['data-dir']);
   try {
     // No --server: the default server's metadata (indexFor falls back to a server-less snapshot).
     const index = core.metadata.indexFor(values.server ? core.servers.resolve(values.server).id : undefined);
     if (!index) throw new UsageError('There is no offline metadata to check against: run `dhis2-ie metadata sync` or `dhis2-ie metadata load FILE` first.');
+    if (geometry || params === null) return await validateGeometry(path, geometry ?? 'geojson', values, index, output);
     let checked;
     let empty;
     try {

@@ -1,0 +1,68 @@
+import { readFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import JSZip from 'jszip';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { DISTRICTS, districtUnit, geoFixture } from '../core/geometry/testing';
+import { cliSandbox, type CliSandbox } from './testing/sandbox';
+
+describe('dhis2-ie validate on org unit geometry', () => {
+  let box: CliSandbox;
+  const run = (...argv: string[]) => box.run('geo', ...argv);
+
+  beforeEach(async () => {
+    box = await cliSandbox();
+    // DHIS2's controller test: the first seven districts exist, with ids and codes made from their names.
+    const units = DISTRICTS.slice(0, 7).map((name) => districtUnit(name));
+    const metadata = { organisationUnits: units, attributes: [{ id: 'GeoAttr0001', name: 'geo2', valueType: 'GEOJSON', organisationUnitAttribute: true }] };
+    expect((await run('metadata', 'load', box.write('metadata.json', JSON.stringify(metadata)))).code).toBe(0);
+  });
+  afterEach(() => box.close());
+
+  it('--json prints exactly the WebMessage DHIS2 2.41 returns for the same options, plain, gzipped or zipped', async () => {
+    const districts = readFileSync(geoFixture('sierra-leone-districts.geojson'));
+    const zip = new JSZip();
+    zip.file('districts.geojson', districts);
+    const files = [
+      box.write('districts.geojson', districts),
+      box.write('districts.geojson.gz', gzipSync(districts)),
+      box.write('districts.zip', await zip.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE' })),
+    ];
+    for (const file of files) {
+      const result = await run('validate', file, '--geojson-property', 'name', '--org-unit-property', 'NAME', '--json');
+      expect(result.code, file).toBe(1);
+      expect(JSON.parse(result.stdout), file).toEqual({
+        httpStatus: 'OK',
+        httpStatusCode: 200,
+        status: 'WARNING',
+        message: 'Import partially successful.',
+        response: {
+          responseType: 'GeoJsonImportReport',
+          importCount: { imported: 7, updated: 0, ignored: 8, deleted: 0 },
+          totalConflictOccurrenceCount: 8,
+          status: 'WARNING',
+          conflicts: [
+            { objects: {}, value: 'GeoJSON target organisation unit does not exist', errorCode: 'E7708', property: '', indexes: [7, 8, 9, 10, 11, 12, 13, 14] },
+          ],
+        },
+      });
+    }
+  });
+
+  it('without --json: each conflict with its feature, line, id and name; the attribute option is checked', async () => {
+    const file = box.write('districts.geojson', readFileSync(geoFixture('sierra-leone-districts.geojson')));
+    const text = await run('validate', file);
+    expect(text.stdout).toMatch(/districts\.geojson: WARNING/);
+    expect(text.stdout).toMatch(/E7708 {2}feature 7 \(line 12\) "BoDi5678901" Bo District: GeoJSON target organisation unit does not exist/);
+    expect(text.stdout).toMatch(/E7708 {2}feature 8 \(line 13\) "Kamb5678901" Kambia District/);
+    const wrongAttribute = await run('validate', file, '--attribute-id', 'Missing0001', '--json');
+    expect(JSON.parse(wrongAttribute.stdout)).toMatchObject({ status: 'ERROR', response: { conflicts: [{ errorCode: 'E7702' }] } });
+    expect((await run('validate', file, '--org-unit-property', 'PATH')).stderr).toMatch(/--org-unit-property: takes ID, CODE or NAME/);
+  });
+
+  it('a broken GeoJSON file is refused with its line, not predicted', async () => {
+    const file = box.write('broken.geojson', '{"type":"FeatureCollection","features":[\n{"id":"Kare5678901",\n"geometry":}]}');
+    const result = await run('validate', file, '--json');
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/"broken\.geojson" line 3: this is not valid JSON/);
+  });
+});
