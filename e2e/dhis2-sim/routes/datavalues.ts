@@ -101,21 +101,7 @@ async function importDataValueSets(ctx: RouteContext): Promise<SimResponse> {
   // connection ends either with an ERROR summary; a crash in the request is a 500, as a servlet that throws.
   const fault = takeAsyncJobFault(state, 'DATAVALUE_IMPORT');
   try {
-    const result = await runImport({
-      format,
-      body,
-      env: {
-        metadata: state.metadata,
-        values: state.dataValues,
-        registrations: state.registrations,
-        user,
-        options,
-        failAfterValues: fault?.mode === 'error' ? { count: fault.afterValues, message: fault.message } : null,
-      },
-      onProgress: (processed) => {
-        if (fault?.mode === 'crash' && processed >= fault.afterValues) throw new Error(fault.message);
-      },
-    });
+    const result = await importMeeting(fault, { state, user, format, options, body });
     result.summary.importOptions = options;
     post.values = result.processed;
     const response = summaryResponse(req, result.summary);
@@ -158,6 +144,40 @@ function startAsyncImport(ctx: RouteContext, user: SimUser, format: ImportFormat
   };
 }
 
+interface ImportRun {
+  state: SimState;
+  user: SimUser;
+  format: ImportFormat;
+  options: ImportOptions;
+  body: SpooledBody;
+  /** True once the import must stop (server restart); only a job can be stopped. */
+  shouldStop?: () => boolean;
+}
+
+/**
+ * An import into the simulator's stores that meets the injected fault, if any, the same way in a job or
+ * in the request: 'error' ends it with a lost database connection after N values, 'crash' throws there.
+ */
+function importMeeting(fault: AsyncJobFault | undefined, run: ImportRun) {
+  const { state, user, format, options, body, shouldStop } = run;
+  return runImport({
+    format,
+    body,
+    env: {
+      metadata: state.metadata,
+      values: state.dataValues,
+      registrations: state.registrations,
+      user,
+      options,
+      failAfterValues: fault?.mode === 'error' ? { count: fault.afterValues, message: fault.message } : null,
+    },
+    shouldStop,
+    onProgress: (processed) => {
+      if (fault?.mode === 'crash' && processed >= fault.afterValues) throw new Error(fault.message);
+    },
+  });
+}
+
 async function runJob(
   progress: JobProgress,
   state: SimState,
@@ -178,22 +198,7 @@ async function runJob(
     progress.notify('ADX parsing process started');
     progress.notify('Starting to import ADX data groups.');
   }
-  const result = await runImport({
-    format,
-    body,
-    env: {
-      metadata: state.metadata,
-      values: state.dataValues,
-      registrations: state.registrations,
-      user,
-      options,
-      failAfterValues: fault?.mode === 'error' ? { count: fault.afterValues, message: fault.message } : null,
-    },
-    shouldStop: () => progress.stopped(),
-    onProgress: (processed) => {
-      if (fault?.mode === 'crash' && processed >= fault.afterValues) throw new Error(fault.message);
-    },
-  });
+  const result = await importMeeting(fault, { state, user, format, options, body, shouldStop: () => progress.stopped() });
   if (progress.stopped()) return;
   const summary = result.summary;
   post.values = result.processed;
