@@ -36,5 +36,13 @@ await Promise.all([
     outExtension: { '.js': '.cjs' },
     packages: 'external',
   }),
+  // The issue 12 campaign (npm run campaign): drives the built CLI as child processes against a simulator in its process.
+  build({
+    ...common,
+    entryPoints: { campaign: 'build/campaign/campaign.ts' },
+    outdir: 'dist/campaign',
+    outExtension: { '.js': '.cjs' },
+    packages: 'external',
+  }),
   build({ ...common, entryPoints: { cli: 'e2e/dhis2-sim/cli.ts' }, outdir: 'dist/sim', outExtension: { '.js': '.cjs' }, packages: 'external' }),
 ]);

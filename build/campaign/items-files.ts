@@ -1,0 +1,3 @@
+import type { Scenario } from './harness';
+
+export const fileScenarios: Scenario[] = [];
