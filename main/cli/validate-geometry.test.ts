@@ -66,3 +66,37 @@ describe('dhis2-ie validate on org unit geometry', () => {
     expect(result.stderr).toMatch(/"broken\.geojson" line 3: this is not valid JSON/);
   });
 });
+
+describe('dhis2-ie validate on GML', () => {
+  let box: CliSandbox;
+  const run = (...argv: string[]) => box.run('gml', ...argv);
+  beforeEach(async () => {
+    box = await cliSandbox();
+    const units = [
+      { id: 'BoOrgUnit01', name: 'Bo', shortName: 'Bo', openingDate: '2021-01-01' },
+      { id: 'BontheUnit1', name: 'AA Bonthe', shortName: 'AA Bonthe', code: 'CODE_BONTHE', openingDate: '2021-01-01' },
+      { id: 'ImspTQPwCqd', name: 'AA Ole Johan Dahls Hus', shortName: 'OJD', openingDate: '2021-01-01' },
+      { id: 'Blindern001', name: 'Blindern', shortName: 'Blindern', openingDate: '2021-01-01' },
+      { id: 'Forsknings1', name: 'Forskningsparken', shortName: 'Forsk', openingDate: '2021-01-01' },
+    ];
+    expect((await run('metadata', 'load', box.write('metadata.json', JSON.stringify({ organisationUnits: units })))).code).toBe(0);
+  });
+  afterEach(() => box.close());
+
+  it('prints the ImportReport WebMessage of POST /api/metadata/gml; the XXE payload is refused in words', async () => {
+    const ok = await run('validate', box.write('payload.gml', readFileSync(geoFixture('testGmlPayload.gml'))), '--json');
+    expect(ok.code).toBe(0);
+    expect(JSON.parse(ok.stdout)).toMatchObject({
+      httpStatus: 'OK',
+      httpStatusCode: 200,
+      status: 'OK',
+      response: { responseType: 'ImportReport', status: 'OK' },
+    });
+    const text = await run('validate', box.write('payload2.gml', readFileSync(geoFixture('testGmlPayload.gml'))));
+    expect(text.stdout).toMatch(/feature 1 \(line 33\) code "CODE_BONTHE": updates BontheUnit1/);
+    const evil = await run('validate', box.write('evil.gml', readFileSync(geoFixture('testMaliciousGmlPayload.gml'))), '--json');
+    expect(evil.code).toBe(1);
+    expect(evil.stdout).toBe('');
+    expect(evil.stderr).toMatch(/"evil\.gml" line 3: the file declares a DOCTYPE/);
+  });
+});

@@ -7,6 +7,8 @@ import { openInput } from '../../core/formats/open-input';
 import { readGeoJson, type GeoJsonShape } from '../../core/formats/geo/read-geojson';
 import type { GeoFormat } from '../../core/formats/geo/sniff-geo';
 import { checkGeoJson, type GeoJsonCheck } from '../../core/geometry/check-geojson';
+import { checkGml } from '../../core/geometry/check-gml';
+import { readGml } from '../../core/formats/geo/read-gml';
 import type { MetadataIndex } from '../../core/metadata/index';
 
 /** The flags of `validate` for geometry files, named after the API's parameters. */
@@ -20,7 +22,8 @@ export const GEOMETRY_OPTIONS_HELP = `  Org unit geometry (GeoJSON, GML), told f
     --geojson-property NAME         match this feature property instead of the feature id (geoJsonProperty)
     --org-unit-property ID|CODE|NAME  what the identifier is matched against (orgUnitProperty; default ID)
     --attribute-id UID              import into this GEOJSON org unit attribute (attributeId)
-    With --json a GeoJSON file prints the WebMessage of POST /api/organisationUnits/geometry?dryRun=true.`;
+    With --json a GeoJSON file prints the WebMessage of POST /api/organisationUnits/geometry?dryRun=true,
+    a GML file that of POST /api/metadata/gml (matched by uid, then code, then name).`;
 
 type Values = { 'geojson-property'?: string; 'org-unit-property'?: string; 'attribute-id'?: string; json?: boolean };
 
@@ -44,12 +47,9 @@ export function geometryParamsFromFlags(values: Values, format: GeoFormat): Geom
 export async function validateGeometry(path: string, format: GeoFormat, values: Values, index: MetadataIndex, output: Output): Promise<number> {
   const fileName = basename(path);
   const params = geometryParamsFromFlags(values, format);
-  if (format === 'gml') {
-    output.err('dhis2-ie: GML files are not checked offline yet; convert the file to GeoJSON (for example with ogr2ogr) to check it.');
-    return 1;
-  }
   let check: GeoJsonCheck;
   try {
+    if (format === 'gml') return await validateGml(path, fileName, values, index, output);
     const shape: GeoJsonShape = { kind: 'no-features', rootType: undefined };
     check = await checkGeoJson(readGeoJson(openInput(path, { fileName }), fileName, shape), shape, params, index);
   } catch (error) {
@@ -77,6 +77,31 @@ export async function validateGeometry(path: string, format: GeoFormat, values: 
   if (check.conflicts.length > 50) output.out(`  … and ${(check.conflicts.length - 50).toLocaleString('en')} more`);
   for (const warning of check.warnings.slice(0, 50)) {
     output.out(`  warning  feature ${warning.index} (line ${warning.line}) "${inline(warning.identifier)}": ${inline(warning.message)}`);
+  }
+  for (const note of check.notes) output.out(`  note: ${note}`);
+  return message.status === 'OK' ? 0 : 1;
+}
+
+/** GML: the ImportReport of POST /api/metadata/gml, and which org unit each feature updates. */
+async function validateGml(path: string, fileName: string, values: Values, index: MetadataIndex, output: Output): Promise<number> {
+  if (values['geojson-property'] !== undefined || values['org-unit-property'] !== undefined || values['attribute-id'] !== undefined) {
+    throw new UsageError(
+      'GML is matched by uid, then code, then name, as DHIS2 does: --geojson-property, --org-unit-property and --attribute-id are for GeoJSON.',
+    );
+  }
+  const check = await checkGml(readGml(openInput(path, { fileName }), fileName), index);
+  const { message } = check;
+  if (values.json) return (printJson(output, message), message.status === 'OK' ? 0 : 1);
+  const stats = message.response.stats;
+  output.out(`${fileName}: ${message.response.status} — ${check.features.length.toLocaleString('en')} features`);
+  output.out(`  predicted ${stats.updated} updated, ${stats.ignored} ignored`);
+  for (const feature of check.features.slice(0, 50)) {
+    const by = feature.match ? `${feature.match.by} "${inline(feature.match.value)}"` : 'no uid, code or name';
+    output.out(`  feature ${feature.index} (line ${feature.line}) ${by}: ${feature.orgUnit ? `updates ${feature.orgUnit}` : 'matches no org unit'}`);
+  }
+  for (const type of message.response.typeReports) {
+    for (const report of type.objectReports)
+      for (const error of report.errorReports) output.out(`  ${error.errorCode ?? 'error'}  feature ${report.index ?? '?'}: ${inline(error.message)}`);
   }
   for (const note of check.notes) output.out(`  note: ${note}`);
   return message.status === 'OK' ? 0 : 1;
