@@ -157,12 +157,13 @@ export async function* readGeoJson(input: Readable, fileName: string, shape: Geo
   }
   if (!stopped) {
     const last = tokenizer.end();
-    const { items } = drain(last.tokens);
+    const { items, stop } = drain(last.tokens);
     yield* items;
+    stopped = stop;
     // An empty body is an empty object to DHIS2 (JsonVirtualTree): no features, E7701, not a broken file.
     if (!sawAny) return;
-    if (last.problem) throw syntaxError(fileName, last.problem);
-    if (state !== 'end') {
+    if (last.problem && !stopped) throw syntaxError(fileName, last.problem);
+    if (state !== 'end' && !stopped) {
       throw new FormatError('JSON_SYNTAX', `${at(fileName)}: the file ends before the JSON does; it may have been cut off. Copy it again.`, { file: fileName });
     }
   }
