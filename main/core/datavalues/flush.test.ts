@@ -4,37 +4,13 @@ import type { JobProgress } from '../../../shared/jobs';
 import { startSimulator, type Simulator } from '../../../e2e/dhis2-sim/server';
 import { integrationSeed } from '../../../e2e/dhis2-sim/test-seeds';
 import { flushDataValues, type FlushCheckpoint, type FlushOptions } from './flush';
+import { dataValueRecord, monthlyValues } from './testing';
 import type { DataValueRecord } from './types';
 
 /** The flush on its own against the simulator: how parts travel, and what a checkpoint lets a resume skip. */
 
-const ELEMENTS = ['f7n9E0hX8qk', 'Ix2HsbDMLea', 'eY5ehpbEsB7', 'deDDDDDDDDD'];
-const UNITS = ['DiszpKrYNg8', 'BdfsJfj87js'];
-
 function values(): DataValueRecord[] {
-  const out: DataValueRecord[] = [];
-  for (let month = 1; month <= 36; month++) {
-    const period = `${2021 + Math.floor((month - 1) / 12)}${String(((month - 1) % 12) + 1).padStart(2, '0')}`;
-    for (const orgUnit of UNITS)
-      for (const dataElement of ELEMENTS)
-        out.push({
-          index: out.length,
-          line: out.length + 2,
-          dataElement,
-          period,
-          orgUnit,
-          categoryOptionCombo: null,
-          attributeOptionCombo: null,
-          value: String(month),
-          storedBy: null,
-          created: null,
-          lastUpdated: null,
-          comment: null,
-          followup: null,
-          deleted: null,
-        });
-  }
-  return out;
+  return monthlyValues().map((keys, index) => dataValueRecord(keys, index));
 }
 const VALUES = values();
 

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { MetadataExport } from '../../../e2e/dhis2-sim/metadata';
 import { startSimulator, type Simulator } from '../../../e2e/dhis2-sim/server';
 import type { Core } from '../core';
+import { monthlyValues as monthlyValueKeys } from '../datavalues/testing';
 import { tempDir, testCore, type TempDir } from '../test/helpers';
 
 /** For job tests against the DHIS2 simulator: a core in a temp folder, its server and its offline copy. */
@@ -40,15 +41,7 @@ export async function closeSimulated({ core, sim, dir }: Omit<SimulatedServer, '
   dir.remove();
 }
 
-const ELEMENTS = ['f7n9E0hX8qk', 'Ix2HsbDMLea', 'eY5ehpbEsB7', 'deDDDDDDDDD'];
-const UNITS = ['DiszpKrYNg8', 'BdfsJfj87js'];
-
-/** 288 good values of the integration seed, one JSON object each: 36 months from 2021, two org units, four data elements. */
+/** The integration seed's 288 monthly values, one JSON object each, as a data value file holds them. */
 export function monthlyValues(): string[] {
-  const values: string[] = [];
-  for (let month = 1; month <= 36; month++) {
-    const pe = `${2021 + Math.floor((month - 1) / 12)}${String(((month - 1) % 12) + 1).padStart(2, '0')}`;
-    for (const ou of UNITS) for (const de of ELEMENTS) values.push(`{"dataElement":"${de}","period":"${pe}","orgUnit":"${ou}","value":"${month}"}`);
-  }
-  return values;
+  return monthlyValueKeys().map(({ dataElement, period, orgUnit, value }) => JSON.stringify({ dataElement, period, orgUnit, value }));
 }

@@ -3,29 +3,14 @@ import { ImportDataParams, type ImportDataParamsInput } from '../../../../shared
 import type { MetadataIndex } from '../../metadata';
 import { make, type MutableContent } from '../../metadata/testing/generate';
 import { emptyHeader, type DataValueFormat, type DataValueRecord, type DataValueSetHeader } from '../types';
+import { dataValueRecord } from '../testing';
 import { IT, integrationIndex } from './testing/integration-metadata';
 import { createDataValueTranslator } from './translate';
 import type { StrictOptions, ValidationResult } from './types';
 import { validateDataValues } from './validate-data-values';
 
 function record(fields: Partial<DataValueRecord>, index = 0): DataValueRecord {
-  return {
-    index,
-    line: index + 2,
-    dataElement: IT.deA,
-    period: '201201',
-    orgUnit: IT.ouA,
-    categoryOptionCombo: null,
-    attributeOptionCombo: null,
-    value: '10',
-    storedBy: null,
-    created: null,
-    lastUpdated: null,
-    comment: null,
-    followup: null,
-    deleted: null,
-    ...fields,
-  };
+  return dataValueRecord({ dataElement: IT.deA, period: '201201', orgUnit: IT.ouA, value: '10', ...fields }, index);
 }
 
 async function* stream<T>(items: readonly T[]): AsyncGenerator<T> {
