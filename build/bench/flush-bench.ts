@@ -15,6 +15,8 @@ import { METADATA_TYPES } from '../../main/core/metadata/model';
 import type { MetadataContent } from '../../main/core/metadata/index';
 import { createCore } from '../../main/core/core';
 import { storeAndCheckDataFile } from '../../main/core/datavalues/store-and-check';
+import { rememberQueuedCheck } from '../../main/core/datavalues/check-memo';
+import { localIsoDate } from '../../main/core/periods/iso-dates';
 import { ImportDataParams } from '../../shared/data-import';
 import { runCli } from '../../main/cli/index';
 import { captureOutput } from '../../main/cli/capture-output';
@@ -101,8 +103,11 @@ async function queuePhase(dataDir: string, url: string, seedPath: string, file: 
     const index = core.metadata.indexFor(server.id);
     if (!index) throw new Error('no offline metadata for the simulator');
     const params = ImportDataParams.parse({});
+    const checkedOn = localIsoDate(new Date());
     const stored = await storeAndCheckDataFile(core.files, file, 'values.csv', params, index);
     if (!stored.validation) throw new Error(stored.problem?.message ?? 'the file was not checked');
+    // As `dhis2-ie import data` does: the job reuses this check instead of reading the file a second time.
+    rememberQueuedCheck(core.checks, stored, params, index, checkedOn);
     core.runner.create({ type: 'import-data', params, files: [stored.ref], serverId: server.id });
   } finally {
     await core.close();

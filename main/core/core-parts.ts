@@ -11,6 +11,7 @@ import type { EventBus } from './events';
 import type { AppLog } from './app-log';
 import type { MetadataService } from './metadata/service';
 import type { BundleService } from './bundles/service';
+import type { CheckMemo } from './datavalues/check-memo';
 
 /**
  * The services the core wires, as the contract's handlers and other helpers take them. Apart from
@@ -34,4 +35,6 @@ export interface CoreParts {
   readonly metadata: MetadataService;
   /** USB bundles: save the queue to a drive, load bundles and loose files, receipts. */
   readonly bundles: BundleService;
+  /** Offline checks of data files made when they were queued, so their import job need not check them again. */
+  readonly checks: CheckMemo;
 }

@@ -29,6 +29,7 @@ import { exportMetadataDependenciesJob } from './jobs/export-metadata-dependenci
 import { importDataJob } from './jobs/import-data';
 import { importMetadataJob } from './jobs/import-metadata';
 import { checkDataFile } from './datavalues/check-file';
+import { CheckMemo } from './datavalues/check-memo';
 import { BundleService } from './bundles/service';
 import { facilityOrgUnits, validateForBundle } from './bundles/core-glue';
 
@@ -101,7 +102,8 @@ export function createCore(options: CoreOptions): Core {
   registry.register(exportDataJob);
   registry.register(exportMetadataJob);
   registry.register(exportMetadataDependenciesJob);
-  registry.register(importDataJob({ indexFor: (serverId) => metadata.indexFor(serverId), check: checkDataFile }));
+  const checks = new CheckMemo(join(dataDir, 'checks'), options.appVersion);
+  registry.register(importDataJob({ indexFor: (serverId) => metadata.indexFor(serverId), check: checkDataFile, checks }));
   registry.register(importMetadataJob({ indexFor: (serverId) => metadata.indexFor(serverId), requestSync: (serverId) => metadata.requestSync(serverId) }));
   registry.register(createSyncMetadataJob({ store: metadataStore, onSwapped: (serverId, snapshot) => metadata.announce(serverId, snapshot) }));
   const bundles = new BundleService({
@@ -138,6 +140,7 @@ export function createCore(options: CoreOptions): Core {
     registry,
     metadata,
     bundles,
+    checks,
     handlers: undefined as unknown as Handlers,
     upload: (source, name) => files.put(source, name),
     startBackground() {

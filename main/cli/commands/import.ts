@@ -7,6 +7,8 @@ import { DATA_IMPORT_OPTIONS, DATA_IMPORT_OPTIONS_HELP, paramsFromFlags } from '
 import { importMetadataCommand } from './import-metadata';
 import { checkSummary, storeAndCheckDataFile, type StoredDataFile } from '../../core/datavalues/store-and-check';
 import { nowIso } from '../../core/time';
+import { rememberQueuedCheck } from '../../core/datavalues/check-memo';
+import { localIsoDate } from '../../core/periods/iso-dates';
 
 export const IMPORT_HELP = `dhis2-ie import data FILE [options] [--json]
     Keeps a copy of FILE, checks it offline when there is metadata (one line of the prediction;
@@ -34,7 +36,9 @@ export async function importCommand(argv: string[], output: Output): Promise<num
     const serverId = values.server ? core.servers.resolve(values.server).id : null;
     // The copy is checked offline as it is made (when there is metadata), so a look at what DHIS2 would say costs little more than the copy.
     const storedSince = nowIso();
-    const stored = await storeAndCheckDataFile(core.files, path, basename(path), params, core.metadata.indexFor(serverId ?? undefined));
+    const checkedOn = localIsoDate(new Date());
+    const index = core.metadata.indexFor(serverId ?? undefined);
+    const stored = await storeAndCheckDataFile(core.files, path, basename(path), params, index);
     const { ref } = stored;
     if (stored.problem) {
       // Refused at the door, in validate's words: a job for a file that cannot be read would only fail later.
@@ -43,6 +47,8 @@ export async function importCommand(argv: string[], output: Output): Promise<num
       output.err('Nothing was queued.');
       return 1;
     }
+    // The job reuses this check when it is provably the same one (same bytes, parameters, metadata and day).
+    rememberQueuedCheck(core.checks, stored, params, index, checkedOn);
     const job = core.runner.create({ type: 'import-data', params, files: [ref], serverId });
     if (values.json) printJson(output, job);
     else {

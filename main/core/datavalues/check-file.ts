@@ -2,6 +2,7 @@ import type { ImportDataParams, OfflineValidation } from '../../../shared/data-i
 import type { MetadataIndex } from '../metadata/index';
 import type { CheckedFile } from '../jobs/import-data';
 import type { OpenedDataFile } from './open-data-file';
+import type { RememberedCheck } from './check-memo';
 import { translateDataValues, validateDataValues, type ValidationResult } from './validation';
 
 /** "metadata as of …, from …" for the page and the job log. */
@@ -31,9 +32,19 @@ export function toOfflineValidation(result: ValidationResult, index: MetadataInd
   };
 }
 
-/** The offline check and the translated values, as the import job and the page use them. */
-export async function checkDataFile(opened: OpenedDataFile, params: ImportDataParams, index: MetadataIndex, fileName: string): Promise<CheckedFile> {
+/**
+ * The offline check and the translated values, as the import job and the page use them. With `remembered` (the same
+ * check made when the file was queued, see check-memo.ts) the file is not checked again, only translated as it is sent.
+ */
+export async function checkDataFile(
+  opened: OpenedDataFile,
+  params: ImportDataParams,
+  index: MetadataIndex,
+  fileName: string,
+  remembered?: RememberedCheck | null,
+): Promise<CheckedFile> {
   const context = { index, header: opened.source.header, params, fileName, format: opened.format };
+  if (remembered) return { ...remembered, remembered: true, translated: () => translateDataValues(opened.source, context) };
   const result = await validateDataValues(opened.source, context);
   return { validation: toOfflineValidation(result, index), abort: abortOf(result), translated: () => translateDataValues(opened.source, context) };
 }

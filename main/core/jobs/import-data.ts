@@ -5,6 +5,7 @@ import { openDataFile, type OpenedDataFile } from '../datavalues/open-data-file'
 import { applyHeader, sendParams } from '../datavalues/send-params';
 import { flushDataValues, type FlushCheckpoint } from '../datavalues/flush';
 import { attachLines } from '../datavalues/attach-lines';
+import type { CheckMemo, RememberedCheck } from '../datavalues/check-memo';
 import { JobFailure, type KindPlugin } from './plugin';
 
 /** What the offline check hands the import: its verdict, and the values with ids translated to UIDs. */
@@ -12,12 +13,16 @@ export interface CheckedFile {
   validation: OfflineValidation;
   /** Set when DHIS2 would refuse the whole file (unknown data set, header org unit...): nothing is sent. */
   abort: { code: string; message: string } | null;
+  /** True when this is the check made when the file was queued, not a new one. */
+  remembered?: boolean;
   translated(): AsyncIterable<DataValueRecord>;
 }
 
 export interface ImportDataDeps {
   indexFor(serverId: string | null): MetadataIndex | null;
-  check(opened: OpenedDataFile, params: ImportDataParams, index: MetadataIndex, fileName: string): Promise<CheckedFile>;
+  check(opened: OpenedDataFile, params: ImportDataParams, index: MetadataIndex, fileName: string, remembered?: RememberedCheck | null): Promise<CheckedFile>;
+  /** Checks made when files were queued: the job reuses one that is provably the same check instead of reading the file twice. */
+  checks?: Pick<CheckMemo, 'get'>;
 }
 
 export type { ImportDataResult } from '../../../shared/data-import';
@@ -49,12 +54,13 @@ export function importDataJob(deps: ImportDataDeps): KindPlugin<'import-data'> {
         for await (const record of opened.source.values()) yield applyHeader(record, header);
       };
       if (index) {
-        const checked = await deps.check(opened, params, index, file.ref.name);
+        const remembered = deps.checks?.get({ sha256: file.ref.sha256, fileName: file.ref.name, params, index }) ?? null;
+        const checked = await deps.check(opened, params, index, file.ref.name, remembered);
         validation = checked.validation;
         const c = validation.summary.importCount;
         ctx.log(
           'info',
-          `Offline check of ${validation.checked.toLocaleString('en')} values (${validation.metadataLabel}): ${validation.summary.conflicts.length} kinds of conflict predicted, ${c.ignored} values to be ignored.`,
+          `Offline check of ${validation.checked.toLocaleString('en')} values (${validation.metadataLabel}${checked.remembered ? ', made when the file was queued' : ''}): ${validation.summary.conflicts.length} kinds of conflict predicted, ${c.ignored} values to be ignored.`,
         );
         if (checked.abort) throw new JobFailure('fix', checked.abort.code, checked.abort.message);
         records = () => checked.translated();
