@@ -7,7 +7,7 @@ import type { ImportMetadataParamsInput } from '../../../shared/metadata-import'
 import { scratchDir } from '../formats/test-support';
 import { METADATA_ERROR_CODES } from './messages';
 import { inspectMetadataFile } from './open-file';
-import { defaultsExport, indexFromExport, metadataFixture } from './testing';
+import { dataElementFixture, defaultsExport, indexFromExport, metadataFixture } from './testing';
 import type { MetadataIndex } from '../metadata/index';
 
 /** Hostile and broken files: each is an answer for the page (where and why), never a crash or a false error. */
@@ -28,16 +28,6 @@ async function inspect(
   return inspectMetadataFile({ pathOf: () => dir.file(name), has: () => true, indexFor: () => index }, { sha256: SHA, name }, params, null);
 }
 
-const element = (over: Record<string, unknown>) => ({
-  id: 'DeAaaaaaaa1',
-  name: 'ANC visits',
-  shortName: 'ANC visits',
-  valueType: 'NUMBER',
-  domainType: 'AGGREGATE',
-  aggregationType: 'SUM',
-  ...over,
-});
-
 describe('files that cannot be read', () => {
   it('broken JSON: the line and column of the mistake', async () => {
     const text = '{\n  "dataElements": [\n    {"id": "DeAaaaaaaa1", "name": "A",, "shortName": "A"}\n  ]\n}\n';
@@ -49,7 +39,7 @@ describe('files that cannot be read', () => {
   });
 
   it('a JSON file cut off in the middle says it may have been cut off', async () => {
-    const result = await inspect('cut.json', JSON.stringify({ dataElements: [element({})] }, null, 2).slice(0, 80));
+    const result = await inspect('cut.json', JSON.stringify({ dataElements: [dataElementFixture({})] }, null, 2).slice(0, 80));
     expect(result.error).toMatchObject({ code: 'JSON_SYNTAX' });
     expect(result.error!.message).toMatch(/cut off/);
   });
@@ -92,7 +82,7 @@ describe('files that cannot be read', () => {
 
   it('a zip whose entry climbs out of it, and a gzip bomb, are stopped by the shared guards', async () => {
     const zip = new JSZip();
-    zip.file('../metadata.json', JSON.stringify({ dataElements: [element({})] }), { createFolders: false });
+    zip.file('../metadata.json', JSON.stringify({ dataElements: [dataElementFixture({})] }), { createFolders: false });
     const evil = await inspect('metadata.json.zip', await zip.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE' }));
     expect(evil.error).toMatchObject({ code: 'ZIP_UNSAFE_NAME' });
     const bomb = await inspect('metadata.json.gz', gzipSync(Buffer.concat([Buffer.from('{"dataElements": ['), Buffer.alloc(64 * 1024 * 1024, 0x20)])));
@@ -101,7 +91,7 @@ describe('files that cannot be read', () => {
 
   it('nesting 100,000 levels deep is refused as it is read, naming the place and line, in JSON and XML alike', async () => {
     const depth = 100_000;
-    const json = `{"dataElements": [\n${JSON.stringify(element({})).slice(0, -1)}, "description": ${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}}]}`;
+    const json = `{"dataElements": [\n${JSON.stringify(dataElementFixture({})).slice(0, -1)}, "description": ${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}}]}`;
     const deepJson = await inspect('deep.json', json);
     expect(deepJson.check).toBeNull();
     expect(deepJson.error).toMatchObject({ code: 'TOO_DEEPLY_NESTED', line: 2, field: 'dataElements[0].description.a.a.a…' });
@@ -118,14 +108,14 @@ describe('files that cannot be read', () => {
   it('nesting up to the limit is read, so files with deep but bounded values still import', async () => {
     const deep = (levels: number) => `${'{"a":'.repeat(levels)}1${'}'.repeat(levels)}`;
     // Root, collection and object are three levels: the value may take the rest.
-    const fits = await inspect('fits.json', `{"dataElements": [${JSON.stringify(element({})).slice(0, -1)}, "description": ${deep(997)}}]}`);
+    const fits = await inspect('fits.json', `{"dataElements": [${JSON.stringify(dataElementFixture({})).slice(0, -1)}, "description": ${deep(997)}}]}`);
     expect(fits.error).toBeNull();
-    const over = await inspect('over.json', `{"dataElements": [${JSON.stringify(element({})).slice(0, -1)}, "description": ${deep(998)}}]}`);
+    const over = await inspect('over.json', `{"dataElements": [${JSON.stringify(dataElementFixture({})).slice(0, -1)}, "description": ${deep(998)}}]}`);
     expect(over.error).toMatchObject({ code: 'TOO_DEEPLY_NESTED' });
   });
 
   it('reads a gzipped and a zipped export like the plain file', async () => {
-    const text = JSON.stringify({ dataElements: [element({})] });
+    const text = JSON.stringify({ dataElements: [dataElementFixture({})] });
     const zip = new JSZip();
     zip.file('metadata.json', text);
     for (const [name, content] of [
@@ -145,7 +135,7 @@ describe('objects DHIS2 would refuse', () => {
   const file = (elements: Array<Record<string, unknown>>, extra: Record<string, unknown> = {}) => JSON.stringify({ dataElements: elements, ...extra }, null, 2);
 
   it('an invalid UID on a new object: E4014 with DHIS2 wording', async () => {
-    const result = await inspect('uid.json', file([element({ id: 'abc' })]));
+    const result = await inspect('uid.json', file([dataElementFixture({ id: 'abc' })]));
     const errors = flattenErrors(result.check!.report);
     expect(errors.map(({ error }) => error.message)).toEqual(['Invalid UID `abc` for property `DataElement`']);
     expect(errors[0]!.object).toMatchObject({ uid: 'abc', index: 0, line: 3, klass: 'org.hisp.dhis.dataelement.DataElement' });
@@ -154,7 +144,7 @@ describe('objects DHIS2 would refuse', () => {
   it('an unresolved reference: E5002 names the object, the property and the missing id, on the object line', async () => {
     const result = await inspect(
       'ref.json',
-      file([element({}), element({ id: 'DeBbbbbbbb2', name: 'B', shortName: 'B', categoryCombo: { id: 'NoSuchCombo' } })]),
+      file([dataElementFixture({}), dataElementFixture({ id: 'DeBbbbbbbb2', name: 'B', shortName: 'B', categoryCombo: { id: 'NoSuchCombo' } })]),
     );
     const errors = flattenErrors(result.check!.report);
     expect(errors).toHaveLength(1);
@@ -177,7 +167,7 @@ describe('objects DHIS2 would refuse', () => {
   it('references to objects later in the same file resolve', async () => {
     const result = await inspect(
       'later.json',
-      file([element({ categoryCombo: { id: 'CcAaaaaaaa1' } })], { categoryCombos: [{ id: 'CcAaaaaaaa1', name: 'Sex', categories: [] }] }),
+      file([dataElementFixture({ categoryCombo: { id: 'CcAaaaaaaa1' } })], { categoryCombos: [{ id: 'CcAaaaaaaa1', name: 'Sex', categories: [] }] }),
     );
     expect(flattenErrors(result.check!.report)).toEqual([]);
   });
@@ -186,7 +176,7 @@ describe('objects DHIS2 would refuse', () => {
     // A copy synced before legend sets were kept.
     const result = await inspect(
       'legend.json',
-      file([element({ legendSets: [{ id: 'LegendSet01' }] })]),
+      file([dataElementFixture({ legendSets: [{ id: 'LegendSet01' }] })]),
       {},
       indexFromExport(defaultsExport(), 'server', null),
     );
@@ -199,7 +189,7 @@ describe('objects DHIS2 would refuse', () => {
   });
 
   it('without offline metadata, only the file is checked, and it says so', async () => {
-    const result = await inspect('alone.json', file([element({ categoryCombo: { id: 'CcAaaaaaaa1' } })]), {}, null);
+    const result = await inspect('alone.json', file([dataElementFixture({ categoryCombo: { id: 'CcAaaaaaaa1' } })]), {}, null);
     expect(flattenErrors(result.check!.report)).toEqual([]);
     expect(result.check!.metadataLabel).toBeNull();
     expect(result.check!.preview.items[0]!.action).toBe('create-or-update');
@@ -209,7 +199,11 @@ describe('objects DHIS2 would refuse', () => {
   it('duplicate ids (anywhere in the file) and duplicate codes', async () => {
     const result = await inspect(
       'dupes.json',
-      file([element({ code: 'ANC' }), element({ id: 'DeBbbbbbbb2', name: 'B', shortName: 'B', code: 'ANC' }), element({ name: 'C', shortName: 'C' })]),
+      file([
+        dataElementFixture({ code: 'ANC' }),
+        dataElementFixture({ id: 'DeBbbbbbbb2', name: 'B', shortName: 'B', code: 'ANC' }),
+        dataElementFixture({ name: 'C', shortName: 'C' }),
+      ]),
       { atomicMode: 'NONE' },
     );
     const errors = flattenErrors(result.check!.report).map(({ object, error }) => [object.index, error.errorCode, error.errorProperty]);
@@ -232,28 +226,28 @@ describe('objects DHIS2 would refuse', () => {
   });
 
   it('CREATE of an object the server has, UPDATE of one it has not', async () => {
-    const index = indexFromExport({ ...defaultsExport(), dataElements: [element({})] });
-    const create = await inspect('c.json', file([element({})]), { importStrategy: 'CREATE' }, index);
+    const index = indexFromExport({ ...defaultsExport(), dataElements: [dataElementFixture({})] });
+    const create = await inspect('c.json', file([dataElementFixture({})]), { importStrategy: 'CREATE' }, index);
     expect(flattenErrors(create.check!.report)[0]!.error.message).toBe(
       'Found matching object for reference, but import mode is CREATE. Identifier was UID, and object was ANC visits [DeAaaaaaaa1] (DataElement).',
     );
-    const update = await inspect('u.json', file([element({ id: 'DeBbbbbbbb2', name: 'B', shortName: 'B' })]), { importStrategy: 'UPDATE' }, index);
+    const update = await inspect('u.json', file([dataElementFixture({ id: 'DeBbbbbbbb2', name: 'B', shortName: 'B' })]), { importStrategy: 'UPDATE' }, index);
     expect(flattenErrors(update.check!.report)[0]!.error.errorCode).toBe('E5001');
   });
 
   it('a name already used on the server clashes (E5003), the object itself does not', async () => {
-    const index = indexFromExport({ ...defaultsExport(), dataElements: [element({})] });
-    const same = await inspect('same.json', file([element({ shortName: 'Other' })]), {}, index);
+    const index = indexFromExport({ ...defaultsExport(), dataElements: [dataElementFixture({})] });
+    const same = await inspect('same.json', file([dataElementFixture({ shortName: 'Other' })]), {}, index);
     expect(flattenErrors(same.check!.report)).toEqual([]);
     expect(same.check!.preview.items[0]!.action).toBe('update');
-    const other = await inspect('other.json', file([element({ id: 'DeBbbbbbbb2', shortName: 'Other' })]), {}, index);
+    const other = await inspect('other.json', file([dataElementFixture({ id: 'DeBbbbbbbb2', shortName: 'Other' })]), {}, index);
     expect(flattenErrors(other.check!.report).map(({ error }) => error.message)).toEqual([
       'Property `name` with value `ANC visits` on object ANC visits [DeBbbbbbbb2] (DataElement) already exists on object DeAaaaaaaa1',
     ]);
   });
 
   it('unknown collections are named as DHIS2 ignores them', async () => {
-    const result = await inspect('unknown.json', file([element({})], { dataElementz: [{ id: 'x' }] }));
+    const result = await inspect('unknown.json', file([dataElementFixture({})], { dataElementz: [{ id: 'x' }] }));
     expect(result.check!.notes).toContain('"dataElementz" (1 object) is not a DHIS2 metadata type this app knows; DHIS2 ignores collections it does not know.');
   });
 

@@ -82,3 +82,16 @@ export function defaultsExport(): Record<string, unknown[]> {
     ],
   };
 }
+
+/** An aggregate NUMBER data element as DHIS2 exports one ("ANC visits"), with `over` on top. */
+export function dataElementFixture(over: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    id: 'DeAaaaaaaa1',
+    name: 'ANC visits',
+    shortName: 'ANC visits',
+    valueType: 'NUMBER',
+    domainType: 'AGGREGATE',
+    aggregationType: 'SUM',
+    ...over,
+  };
+}

@@ -6,6 +6,7 @@ import { ImportMetadataParams } from '../../../shared/metadata-import';
 import { coreInTempDir, type TempDir } from '../test/helpers';
 import type { Core } from '../core';
 import { checkMetadataFile, openMetadataFile } from '../metadata-import/open-file';
+import { dataElementFixture } from '../metadata-import/testing';
 
 /*
  * The kinds an offline copy holds decide what the metadata import check may claim: a kind held with no
@@ -16,15 +17,9 @@ import { checkMetadataFile, openMetadataFile } from '../metadata-import/open-fil
 const DEFAULTS = {
   categoryCombos: [{ id: 'bjDvmb4bfuf', name: 'default', code: 'default', isDefault: true, categories: [{ id: 'GLevLNI9wkl' }] }],
 };
-const ELEMENT = {
-  id: 'DeAaaaaaaa1',
-  name: 'ANC visits',
-  shortName: 'ANC visits',
-  valueType: 'NUMBER',
-  domainType: 'AGGREGATE',
-  aggregationType: 'SUM',
+const ELEMENT = dataElementFixture({
   sharing: { public: 'rw------', userGroups: { UgAaaaaaaa1: { id: 'UgAaaaaaaa1', access: 'rw------' } } },
-};
+});
 
 describe('kinds held by the offline copy', () => {
   let dir: TempDir;
