@@ -4,6 +4,7 @@ import type { Job } from '@shared/jobs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { handle, resetFakeBridge } from '@/test/fake-bridge';
 import { mountWithApp, testPlugins } from '@/test/mount';
+import { sampleJob } from '@/test/samples';
 import JobDetails from './JobDetails.vue';
 
 vi.mock('@/bridge', () => import('@/test/fake-bridge'));
@@ -13,26 +14,19 @@ const HOSTILE = '\u001b[2J\u001b]0;PWNED\u0007Ngelehun\u009b2J\u202eCHC <img src
 
 function hostileJob(): Job {
   const at = '2024-03-01T10:00:00.000Z';
-  return {
+  return sampleJob({
     id: 'job-1',
     type: 'import-data',
     title: `Import ${HOSTILE}`,
     state: 'failed',
     params: { format: 'csv' },
     files: [{ sha256: 'a'.repeat(64), name: `values${HOSTILE}.csv`, size: 10 }],
-    serverId: null,
-    attempts: 1,
-    maxAttempts: 5,
-    nextAttemptAt: null,
-    progress: null,
-    result: null,
     error: { code: 'X', message: `Refused: ${HOSTILE}` },
-    recreatedFrom: null,
     createdAt: at,
     updatedAt: at,
     startedAt: at,
     finishedAt: at,
-  };
+  });
 }
 
 describe('text from files and bundles on the page', () => {
