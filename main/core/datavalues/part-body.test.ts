@@ -5,28 +5,13 @@ import { gzipBody } from '../dhis2/gzip-body';
 import { startSimulator, type Simulator } from '../../../e2e/dhis2-sim/server';
 import { integrationSeed } from '../../../e2e/dhis2-sim/test-seeds';
 import { partBody, toCsv, toPayload } from './part-body';
+import { dataValueRecord } from './testing';
 import type { DataValueRecord } from './types';
 
 /** A part goes as CSV only when the server reads it exactly as it reads the JSON of the same values. */
 
 function record(fields: Partial<DataValueRecord>, index: number): DataValueRecord {
-  return {
-    index,
-    line: index + 2,
-    dataElement: 'f7n9E0hX8qk',
-    period: '202101',
-    orgUnit: 'DiszpKrYNg8',
-    categoryOptionCombo: null,
-    attributeOptionCombo: null,
-    value: '1',
-    storedBy: null,
-    created: null,
-    lastUpdated: null,
-    comment: null,
-    followup: null,
-    deleted: null,
-    ...fields,
-  };
+  return dataValueRecord({ dataElement: 'f7n9E0hX8qk', period: '202101', orgUnit: 'DiszpKrYNg8', value: '1', ...fields }, index);
 }
 
 /** Plain values and the awkward ones CSV can still carry: quotes, commas, a bad value, unknown and outside units. */
