@@ -113,11 +113,16 @@ const answerCut: Scenario = {
     const { state, result, log } = await resultOf(ctx, id);
     const help = await ctx.cli(null, ['--help']);
     const c = new Checks()
-      .note(`exit ${flushed.code}, job ${state}, ${storedText(stored)}, resent parts ${(result?.resent ?? []).map((r) => `${r.part} (${r.reason})`).join(', ') || 'none'}`)
+      .note(
+        `exit ${flushed.code}, job ${state}, ${storedText(stored)}, resent parts ${(result?.resent ?? []).map((r) => `${r.part} (${r.reason})`).join(', ') || 'none'}`,
+      )
       .expect(flushed.code === 0 && state === 'done', 'done')
       .expect(!/server answered 200/i.test(said(flushed) + log), 'without "The server answered 200"')
       .expect(stored.missing === 0 && stored.wrong === 0 && stored.extra === 0, 'all stored')
-      .expect((result?.resent ?? []).some((r) => r.reason === 'answer-lost'), 'the resend recorded as answer lost')
+      .expect(
+        (result?.resent ?? []).some((r) => r.reason === 'answer-lost'),
+        'the resend recorded as answer lost',
+      )
       .expect(/jobs retry ID/.test(help.stdout), '`jobs retry ID` in --help');
     return c.outcome(repro('POST /__sim/drop {"count":1,"path":"/api/dataValueSets","afterBytes":100}'));
   },
@@ -164,13 +169,17 @@ const killed: Scenario = {
     const explained = resent.reduce((sum, r) => sum + r.ignored, 0);
     const c = new Checks()
       .note(`${kills} kills (stored at each: ${storedAtKill.join(', ')}); final exit ${last.code}, job ${state}, ${storedText(stored)}`)
-      .note(`summary ${count ? `${count.imported} imported, ${count.updated} updated, ${count.ignored} ignored` : 'none'}; resent parts said: ${resent.length} (ignored in them ${explained})`)
+      .note(
+        `summary ${count ? `${count.imported} imported, ${count.updated} updated, ${count.ignored} ignored` : 'none'}; resent parts said: ${resent.length} (ignored in them ${explained})`,
+      )
       .expect(kills >= 3, 'killed mid-flush at least 3 times')
       .expect(last.code === 0 && state === 'done', 'done')
       .expect(stored.missing === 0 && stored.wrong === 0 && stored.extra === 0, 'each value exactly once')
       .expect(count !== undefined && count.imported + count.updated + count.ignored === 20_000, 'each value counted once')
       .expect(ignored === explained, 'every ignored value explained by a part said to be sent again');
-    return c.outcome('see main/cli/flush-kill.test.ts; by hand: import 20,000 values with --chunk-size 1000, kill -9 `flush --wait` mid-run a few times, flush again, jobs show ID --json');
+    return c.outcome(
+      'see main/cli/flush-kill.test.ts; by hand: import 20,000 values with --chunk-size 1000, kill -9 `flush --wait` mid-run a few times, flush again, jobs show ID --json',
+    );
   },
 };
 
@@ -188,7 +197,9 @@ const one413: Scenario = {
     const { state, result, log } = await resultOf(ctx, id);
     const claims = /sent again|resent/i.test(said(flushed) + log);
     const c = new Checks()
-      .note(`exit ${flushed.code}, job ${state}, ${storedText(stored)}, result.resent ${result?.resent?.length ?? 'n/a'}, resentChunks ${result?.resentChunks ?? 'n/a'}`)
+      .note(
+        `exit ${flushed.code}, job ${state}, ${storedText(stored)}, result.resent ${result?.resent?.length ?? 'n/a'}, resentChunks ${result?.resentChunks ?? 'n/a'}`,
+      )
       .expect(flushed.code === 0 && state === 'done', 'done')
       .expect(stored.missing === 0 && stored.wrong === 0, 'all stored')
       .expect(!claims && (result?.resent?.length ?? 0) === 0 && (result?.resentChunks ?? 0) === 0, 'no resend claimed');
@@ -213,7 +224,13 @@ function always413(thenRetry: boolean): Scenario {
       const flushed = await ctx.cli('laptop', ['flush', '--wait', '--timeout', '120'], { timeoutMs: 150_000 });
       const { state, log } = await resultOf(ctx, id);
       const posts = sim.requests.filter((r) => r.path.includes('/dataValueSets')).length;
-      const said413 = brief(log.split('\n').filter((l) => /413|too large/i.test(l)).pop() ?? '', 110);
+      const said413 = brief(
+        log
+          .split('\n')
+          .filter((l) => /413|too large/i.test(l))
+          .pop() ?? '',
+        110,
+      );
       if (!thenRetry) {
         return new Checks()
           .note(`exit ${flushed.code} after ${seconds(flushed.ms)}, ${posts} POSTs, job ${state}: "${said413}"`)
@@ -258,4 +275,14 @@ const offlineTimeout: Scenario = {
   },
 };
 
-export const flushScenarios: Scenario[] = [serverStops('error'), serverStops('crash'), serverAlwaysStops, answerCut, killed, one413, always413(false), always413(true), offlineTimeout];
+export const flushScenarios: Scenario[] = [
+  serverStops('error'),
+  serverStops('crash'),
+  serverAlwaysStops,
+  answerCut,
+  killed,
+  one413,
+  always413(false),
+  always413(true),
+  offlineTimeout,
+];
