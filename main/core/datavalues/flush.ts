@@ -9,7 +9,7 @@ import { JobFailure } from '../jobs/plugin';
 import { mergeSummaries } from './merge-summaries';
 import type { DataValueRecord } from './types';
 import { nowIso, sleep } from '../time';
-import { gzipBody } from '../dhis2/gzip-body';
+import { bodyToSend, neverReachedServer } from '../dhis2/import-delivery';
 import { partBody, type PartSet } from './part-body';
 
 /** A part the server confirmed: its summary is final and it is never sent again. */
@@ -307,7 +307,7 @@ async function deliverPart(
       setPending(checkpoint, { state: 'sending', offset, count: values.length, attempt, startedAt: nowIso() });
       save(`Sending part ${number}`);
       const encoded = partBody(values, options.set);
-      const body = await gzipBody(encoded.text);
+      const body = await bodyToSend('dataValueSets', encoded.format, encoded.text);
       let kickoff;
       const started = Date.now();
       try {
@@ -465,13 +465,6 @@ async function followTask(options: FlushOptions, jobType: string, jobId: string)
     },
   });
   return parseImportSummary(raw);
-}
-
-/** Errors that prove the request never reached DHIS2, so nothing of it can be stored. */
-function neverReachedServer(error: unknown): boolean {
-  if (!(error instanceof Dhis2Error)) return false;
-  if (error.neverSent) return true;
-  return error.status !== null && [302, 400, 401, 403, 404, 413].includes(error.status);
 }
 
 function markMaybeStored(checkpoint: FlushCheckpoint, offset: number, count: number, reason: ResendReason): void {

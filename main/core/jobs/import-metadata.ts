@@ -9,6 +9,7 @@ import type { MetadataIndex } from '../metadata/index';
 import { checkMetadataFile, openMetadataFile, type OpenedMetadataFile } from '../metadata-import/open-file';
 import { metadataBody, metadataSendParams, sendTimeoutMs } from '../metadata-import/send';
 import { nowIso } from '../time';
+import { neverReachedServer, streamToSend } from '../dhis2/import-delivery';
 import { JobFailure, type JobContext, type KindPlugin } from './plugin';
 
 export interface ImportMetadataDeps {
@@ -29,7 +30,8 @@ type Checkpoint =
 
 /**
  * Metadata import: check the stored file offline, then send it to /api/metadata as one server job and
- * follow that job to its ImportReport, across restarts. Ends by queueing a metadata sync when the
+ * follow that job to its ImportReport, across restarts, by the delivery rules every import shares
+ * (dhis2/import-delivery.ts: gzipped body, one polling pace, `sending` cleared only when DHIS2 never read it). Ends by queueing a metadata sync when the
  * import changed the server, so the offline checks of later imports see the new objects.
  */
 export function importMetadataJob(deps: ImportMetadataDeps): KindPlugin<'import-metadata'> {
@@ -126,7 +128,11 @@ class Sender {
     private readonly poll: ImportMetadataDeps['poll'],
   ) {}
 
-  async send(validateOnly: boolean): Promise<ImportReport> {
+  /**
+   * Sends the file (gzipped where 2.41 reads gzip) and follows its server job. `afterUnknown`: an earlier try's
+   * outcome is unknown, so a failure of this one must leave the checkpoint saying so, whatever it was.
+   */
+  async send(validateOnly: boolean, afterUnknown = false): Promise<ImportReport> {
     const { ctx } = this;
     const previous = ctx.checkpoint<Checkpoint>();
     const attempt = (previous?.attempt ?? 0) + 1;
@@ -138,12 +144,19 @@ class Sender {
     });
     const body = metadataBody(this.opened, this.fileName);
     const inflated = this.opened.compression === 'none' ? this.fileBytes : this.fileBytes * 10;
-    const kickoff = await postMetadata(this.client, body.open(), {
-      contentType: body.contentType,
-      params: metadataSendParams(ctx.params, this.opened.format, { dryRun: validateOnly }),
-      signal: ctx.signal,
-      timeoutMs: sendTimeoutMs(inflated),
-    });
+    let kickoff;
+    try {
+      kickoff = await postMetadata(this.client, streamToSend('metadata', body.contentType, body.open()), {
+        contentType: body.contentType,
+        params: metadataSendParams(ctx.params, this.opened.format, { dryRun: validateOnly }),
+        signal: ctx.signal,
+        timeoutMs: sendTimeoutMs(inflated),
+      });
+    } catch (error) {
+      // DHIS2 never read this body (refused at the door, or never reached): nothing to re-check on the next try.
+      if (!afterUnknown && neverReachedServer(error)) ctx.saveCheckpoint(null, { done: 0, total: null, message: 'The file was not sent' });
+      throw error;
+    }
     if (kickoff.kind === 'report') return kickoff.report;
     ctx.saveCheckpoint(
       { version: 1, state: 'submitted', attempt, jobType: kickoff.jobType, jobId: kickoff.jobId, validateOnly } satisfies Checkpoint,
@@ -176,10 +189,10 @@ class Sender {
     if (params.dryRun || params.importStrategy === 'CREATE_AND_UPDATE' || params.importStrategy === 'UPDATE') {
       const note = `${why}. The file was sent again, which is safe with ${params.dryRun ? 'a dry run' : params.importStrategy}: objects the first send already saved show as updated.`;
       this.ctx.log('warn', note);
-      return { server: await this.send(params.dryRun), recovered: note };
+      return { server: await this.send(params.dryRun, true), recovered: note };
     }
     this.ctx.log('warn', `${why}. Checking with the server (a dry run) before sending again.`);
-    const probe = await this.send(true);
+    const probe = await this.send(true, true);
     const code = params.importStrategy === 'CREATE' ? 'E5000' : 'E5001';
     const errors = flattenErrors(probe);
     const objects = probe.stats.total;
@@ -190,6 +203,6 @@ class Sender {
     }
     const note = `${why}. A re-check shows the import had not been applied, so the file was sent again.`;
     this.ctx.log('warn', note);
-    return { server: await this.send(false), recovered: note };
+    return { server: await this.send(false, true), recovered: note };
   }
 }
