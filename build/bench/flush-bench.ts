@@ -14,6 +14,7 @@ import { toDhis2 } from '../../main/core/metadata/testing/fake-dhis2';
 import { METADATA_TYPES } from '../../main/core/metadata/model';
 import type { MetadataContent } from '../../main/core/metadata/index';
 import { createCore } from '../../main/core/core';
+import { APP_VERSION } from '../../main/core/version';
 import { storeAndCheckDataFile } from '../../main/core/datavalues/store-and-check';
 import { rememberQueuedCheck } from '../../main/core/datavalues/check-memo';
 import { localIsoDate } from '../../main/core/periods/iso-dates';
@@ -96,7 +97,8 @@ function oneShot(url: string, file: string): Promise<number> {
 
 /** Child phase: store, check and queue the file (not timed; that is the other bench's subject). */
 async function queuePhase(dataDir: string, url: string, seedPath: string, file: string): Promise<void> {
-  const core = createCore({ dataDir, mode: 'cli', appVersion: 'bench' });
+  // The CLI's version, as `dhis2-ie import data` queues it: the flush (the CLI) then reuses this check.
+  const core = createCore({ dataDir, mode: 'cli', appVersion: APP_VERSION });
   try {
     const server = await core.servers.add({ name: 'Sim', url, auth: { kind: 'basic', username: 'admin', password: 'district' }, makeDefault: true });
     await core.metadata.loadPath(seedPath, 'seed.json', server.id);

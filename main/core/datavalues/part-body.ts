@@ -24,6 +24,8 @@ const MAX_CSV_FIELD = 50_000;
  * (javacsv trims unquoted fields), or the word null (a CSV reader may take it for no value).
  */
 const NOT_PLAIN = /[\r\n]|^\s|\s$|^null$/i;
+/** Anything that needs a second look: one test per field on the common path (a plain id or number). */
+const NOT_BARE = /[\r\n",]|^\s|\s$|^null$/i;
 const NEEDS_QUOTES = /[",]/;
 
 /**
@@ -69,7 +71,9 @@ export function toCsv(values: readonly DataValueRecord[]): string | null {
 /** The field as a CSV cell ('' for none); null when CSV could read it differently from JSON. */
 function field(text: string | null): string | null {
   if (text === null) return '';
-  if (text.length > MAX_CSV_FIELD || NOT_PLAIN.test(text)) return null;
+  if (text.length > MAX_CSV_FIELD) return null;
+  if (!NOT_BARE.test(text)) return text;
+  if (NOT_PLAIN.test(text)) return null;
   return NEEDS_QUOTES.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
