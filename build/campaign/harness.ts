@@ -53,6 +53,8 @@ export interface CliOptions {
   timeoutMs?: number;
   stdin?: string;
   env?: NodeJS.ProcessEnv;
+  /** Run as this user (and group of the same id): root ignores file modes, so EACCES needs another user. */
+  uid?: number;
   /** Called once the process is spawned (to kill it at a chosen moment). */
   onSpawn?: (proc: ChildProcess) => void;
 }
@@ -95,6 +97,7 @@ export class Context {
         cwd: this.work,
         env: { ...process.env, NO_COLOR: '1', ...opts.env },
         stdio: [opts.stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+        ...(opts.uid === undefined ? {} : { uid: opts.uid, gid: opts.uid }),
       });
       this.procs.add(proc);
       opts.onSpawn?.(proc);
