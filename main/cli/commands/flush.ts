@@ -48,7 +48,7 @@ export async function flushCommand(argv: string[], output: Output): Promise<numb
     const deadline = timeout === null ? null : Date.now() + timeout * 1000;
     let timedOut = false;
     for (;;) {
-      await sleep(250);
+      await pauseOrJobEnd(core, 250);
       const open = pending(core).filter((job) => before.some((b) => b.id === job.id));
       const moving = open.filter((job) => !(job.state === 'waiting-for-connection' || (job.state === 'queued' && job.nextAttemptAt !== null)));
       if (open.length === 0 || (!values.wait && moving.length === 0)) break;
@@ -80,6 +80,21 @@ export async function flushCommand(argv: string[], output: Output): Promise<numb
   } finally {
     await core.close();
   }
+}
+
+/** A pause, cut short when a job ends: the command returns as soon as its last job does, not up to a pause later. */
+function pauseOrJobEnd(core: Core, ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      clearTimeout(timer);
+      off();
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    const off = core.bus.on('job.changed', (job) => {
+      if (TERMINAL_STATES.includes(job.state)) done();
+    });
+  });
 }
 
 function pending(core: Core): Job[] {
