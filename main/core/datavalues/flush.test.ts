@@ -72,9 +72,23 @@ describe('flushDataValues', () => {
     expect(sim.dataValues()).toHaveLength(VALUES.length);
   });
 
-  it('has two parts on their way at once when allowed and many parts are left, and one otherwise', async () => {
-    await flush({ chunkSize: 20, parallel: true });
+  it('has two parts on their way at once when allowed and the run has many parts, to its last part, and one otherwise', async () => {
+    const together: number[][] = [];
+    // Answers take a moment, so a part is still on its way when the next one starts.
+    sim.setLatency(30);
+    await flush({
+      chunkSize: 20,
+      parallel: true,
+      saveCheckpoint: (checkpoint: FlushCheckpoint) => {
+        saved = structuredClone(checkpoint);
+        pendingSeen.push(checkpoint.pending.length);
+        together.push(checkpoint.pending.map((p) => p.offset).sort((a, b) => a - b));
+      },
+    });
     expect(Math.max(...pendingSeen)).toBe(2);
+    // The last part (values 281-288) was on its way beside another one.
+    expect(together.some((offsets) => offsets.length === 2 && offsets.includes(280))).toBe(true);
+    sim.setLatency(0);
     expect(sim.dataValues()).toHaveLength(VALUES.length);
     expect(saved!.confirmed.map((p) => p.offset)).toEqual([...Array(15).keys()].map((i) => i * 20));
     sim.clearDataValues();

@@ -120,8 +120,11 @@ const STOP_PAUSES_MS = [1_000, 5_000];
 const SLOW_PART_MS = 20_000;
 /** The POST's own limit; past it the outcome is unknown and the part goes again, smaller. */
 const PART_TIMEOUT_MS = 60_000;
-/** Pipelining pays only on long flushes; short ones stay one part at a time (and easy to follow in the log). */
-const PARALLEL_MIN_PARTS_LEFT = 4;
+/**
+ * Pipelining pays only on long flushes; short ones stay one part at a time (and easy to follow in the log). A long
+ * one keeps two parts on their way to its end: its last parts alone would leave the server idle between them.
+ */
+const PARALLEL_MIN_PARTS = 4;
 /** The smallest part a slow server or a timeout leaves us with. */
 const MIN_PART = 100;
 
@@ -141,6 +144,8 @@ export async function flushDataValues(options: FlushOptions): Promise<FlushResul
   let position = 0;
   let partNumber = 0;
   const confirmedCount = () => checkpoint.confirmed.reduce((sum, part) => sum + part.count, 0);
+  /** Values this run has to send, when the total is known. */
+  const leftAtStart = total === null ? 0 : total - confirmedCount();
   const nextNumber = () => ++partNumber;
 
   const save = (message: string, logMessage?: string) => {
@@ -179,7 +184,7 @@ export async function flushDataValues(options: FlushOptions): Promise<FlushResul
     // Slow start: one part alone first (a 413 or a fault is learnt on one part), then two when many are left.
     if (!options.parallel || confirmedThisRun === 0 || checkpoint.refusedTooLarge) return 1;
     if (total === null) return 1;
-    return total - position >= PARALLEL_MIN_PARTS_LEFT * checkpoint.partSize ? 2 : 1;
+    return leftAtStart >= PARALLEL_MIN_PARTS * checkpoint.partSize ? 2 : 1;
   };
   const launch = (run: Promise<void>): void => {
     const tracked = run.then(
