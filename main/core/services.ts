@@ -8,6 +8,8 @@ import { inspectDataFile } from './datavalues/inspect';
 import { DataFileDoor } from './datavalues/door';
 import { inspectMetadataFile } from './metadata-import/open-file';
 import { checkDataFile } from './datavalues/check-file';
+import { rememberQueuedCheck } from './datavalues/check-memo';
+import { localIsoDate } from './periods/iso-dates';
 import { listMetadata } from './metadata/list';
 import { orgUnitTreeOf } from './metadata/org-unit-tree';
 import { dataSetCoverage } from './metadata/data-set-coverage';
@@ -113,7 +115,12 @@ export function createHandlers(core: CoreParts, env: { mode: 'desktop' | 'browse
           has: (sha) => files.has(sha),
           validate: async (opened, params) => {
             const index = core.metadata.indexFor(input.serverId);
-            return index ? (await checkDataFile(opened, params, index, input.file.name)).validation : null;
+            if (!index) return null;
+            const checkedOn = localIsoDate(new Date());
+            const checked = await checkDataFile(opened, params, index, input.file.name);
+            // The job queued from this page reuses the check when it is provably the same one (check-memo.ts).
+            rememberQueuedCheck(core.checks, { ref: input.file, validation: checked.validation, abort: checked.abort }, params, index, checkedOn);
+            return checked.validation;
           },
           remember: (problem) => door.remember(input.file.sha256, params, problem),
         },

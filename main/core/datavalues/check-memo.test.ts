@@ -4,7 +4,12 @@ import { join } from 'node:path';
 import { ImportDataParams, type OfflineValidation } from '../../../shared/data-import';
 import type { MetadataSnapshot } from '../../../shared/contract';
 import { localIsoDate } from '../periods/iso-dates';
-import { tempDir } from '../test/helpers';
+import { Readable } from 'node:stream';
+import { TERMINAL_STATES, type Job } from '../../../shared/jobs';
+import { integrationSeed } from '../../../e2e/dhis2-sim/test-seeds';
+import { invoke } from '../services';
+import { closeSimulated, coreAgainstSimulator, monthlyValues } from '../jobs/testing';
+import { tempDir, waitFor } from '../test/helpers';
 import { CheckMemo, type CheckKey } from './check-memo';
 
 const snapshot = (id: string): MetadataSnapshot => ({
@@ -64,5 +69,24 @@ describe('CheckMemo', () => {
     memo.put(key(), { validation, abort: null }, today);
     for (const name of readdirSync(dir)) writeFileSync(join(dir, name), '{"validation":');
     expect(memo.get(key())).toBeNull();
+  });
+});
+
+describe('the Data import page: inspected, then queued', () => {
+  it('the job sends the file without checking it again when it is queued as inspected', async () => {
+    const { sim, dir, core, serverId } = await coreAgainstSimulator(integrationSeed());
+    try {
+      const file = await core.files.put(Readable.from([Buffer.from(`{"dataValues":[\n${monthlyValues().join(',\n')}\n]}\n`)]), 'facility.json');
+      await invoke(core, 'datavalues.inspect', { file, params: { chunkSize: 100 }, serverId });
+      const job = (await invoke(core, 'jobs.create', { type: 'import-data', params: { chunkSize: 100 }, files: [file], serverId })) as Job;
+      core.startBackground();
+      await waitFor(() => TERMINAL_STATES.includes(core.jobs.get(job.id)!.state), 'the import to finish', 60_000);
+      expect(core.jobs.get(job.id)!.state).toBe('done');
+      expect(sim.dataValues()).toHaveLength(288);
+      const checks = core.jobLog.list(job.id).filter((entry) => entry.message.startsWith('Offline check of 288 values'));
+      expect(checks.map((entry) => entry.message)).toEqual([expect.stringContaining('made when the file was queued')]);
+    } finally {
+      await closeSimulated({ sim, dir, core });
+    }
   });
 });
