@@ -306,6 +306,7 @@ interface TypeOutcome {
   actions: Map<ObjectSummary, { action: PreviewAction; existence: Existence }>;
   /** Objects DHIS2 would keep whose creation or update the offline copy cannot tell: in no count of the stats. */
   undecided: number;
+  undecidedByReference: number;
 }
 
 class Verdict {
@@ -313,6 +314,8 @@ class Verdict {
   private readonly inFile = new Map<string, Set<string>>();
   private readonly optionKeys: { ids: Set<string>; codes: Set<string> } | null;
   private readonly unresolvedOffline = new Map<string, { references: number; keys: Set<string> }>();
+  /** Objects with a reference into a kind the offline copy does not hold: DHIS2 may refuse them (E5002), so no action is claimed. */
+  private readonly uncertainReferences = new Set<ObjectSummary>();
   private readonly notes: string[] = [];
   /** References without a code inside embedded objects (`dataSetElements`), per embedding property. */
   private readonly uncodedEmbedded = new Map<string, number>();
@@ -415,13 +418,15 @@ class Verdict {
     const previewTypes: PreviewType[] = [];
     const items: PreviewItem[] = [];
     let undecided = 0;
-    for (const { spec, report, actions, undecided: undecidedOfType } of outcomes) {
+    let undecidedByReference = 0;
+    for (const { spec, report, actions, undecided: undecidedOfType, undecidedByReference: byReferenceOfType } of outcomes) {
       const stats = report.stats;
       if (allIgnored) {
         stats.ignored += stats.created + stats.updated + stats.deleted + undecidedOfType;
         stats.created = stats.updated = stats.deleted = 0;
       } else {
         undecided += undecidedOfType;
+        undecidedByReference += byReferenceOfType;
       }
       stats.total = stats.created + stats.updated + stats.deleted + stats.ignored;
       addStats(total, stats);
@@ -468,7 +473,7 @@ class Verdict {
       notes.splice(
         this.index ? 0 : notes.length,
         0,
-        `${undecided.toLocaleString('en')} ${undecided === 1 ? 'object is' : 'objects are'} in no count of the report: whether the server already has ${undecided === 1 ? 'it' : 'them'} cannot be told offline, so neither can what DHIS2 does with ${undecided === 1 ? 'it' : 'them'}.`,
+        `${undecided.toLocaleString('en')} ${undecided === 1 ? 'object is' : 'objects are'} in no count of the report: whether the server already has ${undecided === 1 ? 'it' : 'them'}, or ${undecided === 1 ? 'has what it refers to' : 'what they refer to'}, cannot be told offline, so neither can what DHIS2 does with ${undecided === 1 ? 'it' : 'them'}.`,
       );
     }
     let uncheckedReferences = 0;
@@ -479,7 +484,7 @@ class Verdict {
         `${count.toLocaleString('en')} ${count === 1 ? 'reference' : 'references'} inside ${property} ${count === 1 ? 'has' : 'have'} no code: matching by code, DHIS2 finds nothing for ${count === 1 ? 'it' : 'them'} and refuses ${count === 1 ? 'it' : 'them'} (E5002). Export the file with codes, or import it by UID.`,
       );
     }
-    const unchecked = uncheckedReferences + undecided;
+    const unchecked = uncheckedReferences + undecided - undecidedByReference;
     if (unchecked > 0 && status === 'OK' && this.index) {
       notes.unshift('No error was found, but not everything could be checked offline (see below): the server may still refuse some objects.');
     }
@@ -563,6 +568,8 @@ class Verdict {
 
     const stats: Stats = { ...emptyStats(), ignored };
     let undecided = 0;
+    // Of those, the ones undecided only because of a reference: the reference is already in the unchecked count.
+    let undecidedByReference = 0;
     const actions = new Map<ObjectSummary, { action: PreviewAction; existence: Existence }>();
     for (const summary of list) {
       const state = existence.get(summary)!;
@@ -571,15 +578,19 @@ class Verdict {
         continue;
       }
       const action: PreviewAction = summary.membership && importStrategy === 'CREATE_AND_UPDATE' ? 'update' : actionFor(importStrategy, state);
-      actions.set(summary, { action, existence: state });
+      // A reference that cannot be checked offline may make DHIS2 refuse the object: its action is not known either.
+      const known = state !== 'unknown' && !this.uncertainReferences.has(summary);
+      actions.set(summary, { action, existence: known ? state : 'unknown' });
       // Whether the server has it decides between created and updated, or E5000/E5001: not a count to claim.
-      if (state === 'unknown' && !summary.membership) undecided++;
-      else if (action === 'update') stats.updated++;
+      if (!known && !summary.membership) {
+        undecided++;
+        if (state !== 'unknown') undecidedByReference++;
+      } else if (action === 'update') stats.updated++;
       else if (action === 'delete') stats.deleted++;
       else stats.created++;
     }
     const objectReports = [...reports.values()].sort((a, b) => (a.index ?? 0) - (b.index ?? 0));
-    return { spec, report: { klass: spec.klass, stats, objectReports }, actions, undecided };
+    return { spec, report: { klass: spec.klass, stats, objectReports }, actions, undecided, undecidedByReference };
   }
 
   /** SchemaCheck and UniquenessCheck look at the objects the strategy acts on (ValidationUtils.selectObjectsBasedOnImportStrategy). */
@@ -706,6 +717,7 @@ class Verdict {
       const state = this.exists(kind.target, key);
       if (state === 'exists') continue;
       if (state === 'unknown') {
+        this.uncertainReferences.add(summary);
         let entry = this.unresolvedOffline.get(kind.target);
         if (!entry) this.unresolvedOffline.set(kind.target, (entry = { references: 0, keys: new Set() }));
         entry.references++;

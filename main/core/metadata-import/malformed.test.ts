@@ -182,7 +182,13 @@ describe('objects DHIS2 would refuse', () => {
     );
     expect(flattenErrors(result.check!.report)).toEqual([]);
     expect(result.check!.unchecked).toBe(1);
+    // DHIS2 refuses the object (E5002) when the legend set is missing: that it will be created is not known.
+    expect(result.check!.preview.types[0]).toMatchObject({ total: 1, create: 0, unknown: 1 });
+    expect(result.check!.report.stats).toMatchObject({ created: 0, updated: 0 });
     expect(result.check!.notes[0]).toMatch(/^No error was found, but not everything could be checked offline/);
+    expect(result.check!.notes).toContain(
+      '1 object is in no count of the report: whether the server already has it, or has what it refers to, cannot be told offline, so neither can what DHIS2 does with it.',
+    );
     expect(result.check!.notes).toContain(
       'Cannot check references to legend sets offline (the offline metadata does not hold legend sets): 1 reference to 1 object not in this file (LegendSet01). The server checks them.',
     );
