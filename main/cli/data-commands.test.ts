@@ -85,7 +85,7 @@ describe('dhis2-ie validate, import data, flush', () => {
     expect(readdirSync(stored).flatMap((folder) => readdirSync(join(stored, folder)))).toEqual([]);
   });
 
-  it('does not queue a file without data values, and validate says why while predicting what DHIS2 would answer', async () => {
+  it('does not queue a file without data values, and validate says so and exits 1, its --json still what DHIS2 would answer', async () => {
     expect((await run('metadata', 'load', join(box.path, 'metadata.json'))).code).toBe(0);
     for (const [name, content] of [
       ['empty.csv', ''],
@@ -96,8 +96,15 @@ describe('dhis2-ie validate, import data, flush', () => {
       expect(imported.code, name).toBe(1);
       expect(imported.stderr, name).toMatch(/holds no data values, so importing it would send nothing to DHIS2/);
       const validated = await run('validate', join(box.path, name));
-      expect(validated.stdout, name).toMatch(/: SUCCESS .*\n {2}0 values; predicted 0 imported/);
-      expect(validated.stdout, name).toMatch(/note: .*holds no data values.*`dhis2-ie import data` does not queue it\./);
+      expect(validated.code, name).toBe(1);
+      expect(validated.stdout, name).toMatch(
+        /: nothing to import\. .*holds no data values.*DHIS2 would answer SUCCESS and store nothing; `dhis2-ie import data` does not queue it/,
+      );
+      expect(validated.stdout, name).not.toMatch(/: SUCCESS/);
+      // --json still prints exactly what DHIS2 would answer; the exit code says it is not worth sending.
+      const json = await run('validate', join(box.path, name), '--json');
+      expect(json.code, name).toBe(1);
+      expect(JSON.parse(json.stdout)).toMatchObject({ status: 'SUCCESS', importCount: { imported: 0, updated: 0, ignored: 0, deleted: 0 } });
     }
     expect(JSON.parse((await run('jobs', '--json')).stdout)).toMatchObject({ jobs: [] });
   });

@@ -48,8 +48,16 @@ export async function validateCommand(argv: string[], output: Output): Promise<n
       throw error;
     }
     const { summary } = checked.validation;
-    if (values.json) return (printJson(output, summary), summary.status === 'SUCCESS' ? 0 : 1);
+    // A file with nothing to send is not a success for the person who made it, whatever DHIS2 would answer: exit 1.
+    const exitCode = summary.status === 'SUCCESS' && !empty ? 0 : 1;
+    if (values.json) return (printJson(output, summary), exitCode);
     const c = summary.importCount;
+    if (empty) {
+      output.out(
+        `${basename(path)}: nothing to import. ${empty.message} (DHIS2 would answer SUCCESS and store nothing; \`dhis2-ie import data\` does not queue it.)`,
+      );
+      return exitCode;
+    }
     output.out(`${basename(path)}: ${summary.status} (${checked.validation.metadataLabel})`);
     output.out(
       `  ${checked.validation.checked.toLocaleString('en')} values; predicted ${c.imported} imported, ${c.updated} updated, ${c.ignored} ignored, ${c.deleted} deleted`,
@@ -68,8 +76,7 @@ export async function validateCommand(argv: string[], output: Output): Promise<n
       );
     }
     for (const note of checked.validation.unchecked) output.out(`  note: ${note}`);
-    if (empty) output.out(`  note: ${empty.message} \`dhis2-ie import data\` does not queue it.`);
-    return summary.status === 'SUCCESS' ? 0 : 1;
+    return exitCode;
   } finally {
     await core.close();
   }
