@@ -66,6 +66,9 @@ describe('partBody', () => {
     expect(partBody(AWKWARD, { dataSet: 'pBOMPrpg1QX', completeDate: '2021-02-03' }).format).toBe('json');
     const awkward: Partial<DataValueRecord>[] = [
       { value: null, comment: 'no value' },
+      { dataElement: null },
+      { period: '' },
+      { orgUnit: null },
       { value: '' },
       { value: ' 5' },
       { comment: 'two\nlines' },

@@ -50,6 +50,9 @@ export function partBody(values: readonly DataValueRecord[], set?: PartSet): Par
 export function toCsv(values: readonly DataValueRecord[]): string | null {
   const rows: string[] = ['dataelement,period,orgunit,categoryoptioncombo,attributeoptioncombo,value,storedby,lastupdated,comment,followup,deleted'];
   for (const v of values) {
+    // A value without data element, period or org unit: DHIS2 names the missing id in its conflict, as null from
+    // JSON and as an empty string from CSV.
+    if (!v.dataElement || !v.period || !v.orgUnit) return null;
     if (v.value === null || v.value === '' || v.categoryOptions || v.attributeOptions) return null;
     const de = field(v.dataElement);
     const pe = field(v.period);
