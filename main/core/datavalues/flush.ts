@@ -54,6 +54,10 @@ export interface FlushCheckpoint {
   resent: ResentPart[];
   /** A 413 came: the server's body limit is near, so parts go one at a time from then on. */
   refusedTooLarge?: boolean;
+  /** The smallest part refused with a 413 in this run: parts grow back up to half of it, never to it. */
+  tooLargeAt?: number;
+  /** The smallest part that was slow or timed out (kept across runs: a server's speed does not change on a Retry). */
+  slowAt?: number;
 }
 
 /** Version 2: one part on its way at most. */
@@ -160,6 +164,8 @@ export async function flushDataValues(options: FlushOptions): Promise<FlushResul
     markMaybeStored(checkpoint, pending.offset, pending.count, pending.state === 'stopped' ? 'server-stopped' : (pending.failure ?? 'interrupted'));
     clearPending(checkpoint, pending.offset);
   }
+  // A new run (a resume, a Retry after the server's limit was raised) learns the limit again: parts may grow back.
+  delete checkpoint.tooLargeAt;
   // What was confirmed before this run, in file order: skipped as the file is read again.
   const done = [...checkpoint.confirmed].sort((a, b) => a.offset - b.offset);
 
@@ -246,7 +252,9 @@ async function deliverRange(
   for (let first = true; ; first = false) {
     const number = nextNumber();
     const head = first ? values : values.slice(0, checkpoint.partSize);
+    const started = Date.now();
     const delivered = await deliverPart(options, checkpoint, save, { number, offset, values: head, following, stopPauses: range.stopPauses });
+    growAfterQuickPart(options, checkpoint, delivered.values.length, Date.now() - started);
     following = null;
     const count = delivered.values.length;
     const { summary } = delivered;
@@ -452,6 +460,7 @@ async function shrinkAfter413(
       `The server (or a proxy in front of it) refuses even a single value as too large (HTTP 413). Ask the server's administrator to raise the upload limit (nginx: client_max_body_size).${confirmedNote(checkpoint)}`,
     );
   }
+  checkpoint.tooLargeAt = Math.min(checkpoint.tooLargeAt ?? Infinity, values.length);
   checkpoint.partSize = Math.max(1, Math.floor(Math.min(checkpoint.partSize, values.length) / 2));
   save(
     `Part ${number}: making parts smaller`,
@@ -487,9 +496,24 @@ function clearPending(checkpoint: FlushCheckpoint, offset: number): void {
   checkpoint.pending = checkpoint.pending.filter((p) => p.offset !== offset);
 }
 
+/**
+ * Parts made smaller (a 413, a slow part) grow back, doubling after each quick part of the current size, up to the
+ * job's chunk size and below the smallest size refused as too large in this run: otherwise a server whose limit was
+ * raised, or a link that got faster, would get one value per request for the rest of the file.
+ */
+function growAfterQuickPart(options: FlushOptions, checkpoint: FlushCheckpoint, count: number, elapsedMs: number): void {
+  const size = checkpoint.partSize;
+  if (size >= options.chunkSize || count < size || elapsedMs > (options.slowPartMs ?? SLOW_PART_MS) / 4) return;
+  const grown = Math.min(options.chunkSize, size * 2);
+  if (grown >= (checkpoint.tooLargeAt ?? Infinity) || grown >= (checkpoint.slowAt ?? Infinity)) return;
+  checkpoint.partSize = grown;
+  options.log('info', `Parts grow to ${grown.toLocaleString('en')} values: the last one of ${size.toLocaleString('en')} went through quickly.`);
+}
+
 /** Halves the part size when a part took too long or got no answer, so later parts answer in time. */
 function shrinkAfterSlow(options: FlushOptions, checkpoint: FlushCheckpoint, number: number, what: string): void {
   if (checkpoint.partSize <= MIN_PART) return;
+  checkpoint.slowAt = Math.min(checkpoint.slowAt ?? Infinity, checkpoint.partSize);
   checkpoint.partSize = Math.max(MIN_PART, Math.floor(checkpoint.partSize / 2));
   options.log('info', `Part ${number} ${what}; sending parts of ${checkpoint.partSize.toLocaleString('en')} values from now on.`);
 }
