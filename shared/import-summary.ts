@@ -18,7 +18,8 @@ export type ImportCount = z.infer<typeof ImportCount>;
 
 export const ImportConflict = z.looseObject({
   object: z.string().optional(),
-  objects: z.record(z.string(), z.string()).optional(),
+  /** DHIS2 names a missing id as null (a value without a data element: `{"dataElement": null}`). */
+  objects: z.record(z.string(), z.string().nullable()).optional(),
   /** The message (DHIS2 kept the name `value` for backwards compatibility). */
   value: z.string(),
   errorCode: z.string().optional(),

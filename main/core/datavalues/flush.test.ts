@@ -72,6 +72,19 @@ describe('flushDataValues', () => {
     expect(sim.dataValues()).toHaveLength(VALUES.length);
   });
 
+  it('a value without a data element comes back as the server names it (E7610 with null), not as an answer it cannot read', async () => {
+    const missing = dataValueRecord({ dataElement: null, period: '202101', orgUnit: 'DiszpKrYNg8', value: '1' }, 0);
+    const result = await flush({
+      records: async function* () {
+        yield missing;
+        yield* VALUES.slice(0, 10).map((v, i) => ({ ...v, index: i + 1 }));
+      },
+      totalValues: 11,
+    });
+    expect(result.summary.importCount.imported).toBe(10);
+    expect(result.summary.conflicts).toEqual([expect.objectContaining({ errorCode: 'E7610', objects: { dataElement: null } })]);
+  });
+
   it('has two parts on their way at once when allowed and the run has many parts, to its last part, and one otherwise', async () => {
     const together: number[][] = [];
     // Answers take a moment, so a part is still on its way when the next one starts.
