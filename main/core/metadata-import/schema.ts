@@ -525,7 +525,6 @@ for (const [plural, klass] of CLASS_ONLY) {
   BY_PLURAL.set(plural, { plural, klass, ...words(plural), required: [], lengths: {}, unique: [], references: [], offline: offlineKind(plural) });
 }
 
-
 export function typeSpec(plural: string): TypeSpec | undefined {
   return BY_PLURAL.get(plural);
 }
