@@ -53,9 +53,8 @@ export async function validateCommand(argv: string[], output: Output): Promise<n
     if (values.json) return (printJson(output, summary), exitCode);
     const c = summary.importCount;
     if (empty) {
-      output.out(
-        `${basename(path)}: nothing to import. ${empty.message} (DHIS2 would answer SUCCESS and store nothing; \`dhis2-ie import data\` does not queue it.)`,
-      );
+      // Said as `import data` says it: the same refusal, on stderr. --json above still prints what DHIS2 would answer.
+      output.err(`dhis2-ie: ${empty.message}`);
       return exitCode;
     }
     output.out(`${basename(path)}: ${summary.status} (${checked.validation.metadataLabel})`);
