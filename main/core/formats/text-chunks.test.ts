@@ -50,6 +50,19 @@ describe('text of a file, checked as UTF-8', () => {
     expect(await failure(() => text(Buffer.from('a,b\nc,\0d\n'), 3))).toMatchObject({ code: 'BINARY_FILE', line: 2 });
   });
 
+  it('names the right line in a CSV read in small pieces, where the tokenizer counts the lines (quoted line breaks too)', async () => {
+    // The CSV reader counts lines itself, so the decoder does not: the line must still be right however the bytes arrive.
+    const rows = Array.from({ length: 300 }, (_, i) => `de${i},202401,ou1,${i},"row ${i}\nsecond line"`).join('\n');
+    const written = `dataelement,period,orgunit,value,comment\n${rows}\nde9,202401,ou1,9,Ma\xefs\n`;
+    for (const size of [7, 64, 1000, 65536]) {
+      const pieces: Buffer[] = [];
+      const bytes = Buffer.from(written, 'latin1');
+      for (let at = 0; at < bytes.length; at += size) pieces.push(bytes.subarray(at, at + size));
+      const read = async () => collect((await readDataValues(() => Readable.from(pieces), { format: 'csv', fileName: 'values' })).values());
+      expect(await failure(read), `pieces of ${size}`).toMatchObject({ code: 'UNSUPPORTED_ENCODING', line: 602 });
+    }
+  });
+
   it('is what every data value reader reads through: a Latin-1 CSV, JSON or XML file is refused, not imported with "�"', async () => {
     const source = (written: string, format: 'csv' | 'json' | 'xml') =>
       readDataValues(() => Readable.from([Buffer.from(written, 'latin1')]), { format, fileName: 'values' });

@@ -56,6 +56,13 @@ export class CsvTokenizer {
     return this.feedViews(text, copying(sink));
   }
 
+  /** The line the text not fed yet starts on: where a decoding problem in it is (asked only when there is one). */
+  lineAfterWaiting(): number {
+    let line = this.line;
+    for (const text of this.waiting) for (let at = text.indexOf('\n'); at !== -1; at = text.indexOf('\n', at + 1)) line++;
+    return line;
+  }
+
   /** The end of the file: the last row, even without a line end. */
   end(sink: RowSink): FormatError | null {
     return this.endViews(copying(sink));
@@ -301,8 +308,8 @@ function extraSpaces(input: string, quote: number, index: number): number {
 }
 
 /** The text of a CSV file in chunks for the tokenizer: UTF-8 without byte order mark, old Mac line ends made "\n". */
-export function csvText(input: Readable, fileName: string): AsyncIterable<string> {
-  return carriageReturnsAsNewlines(textChunks(input, fileName));
+export function csvText(input: Readable, fileName: string, tokenizer?: CsvTokenizer): AsyncIterable<string> {
+  return carriageReturnsAsNewlines(textChunks(input, fileName, tokenizer ? () => tokenizer.lineAfterWaiting() : undefined));
 }
 
 function quoteProblem(fileName: string, line: number, code: 'MissingQuotes' | 'InvalidQuotes' | 'TooLongQuotes'): FormatError {

@@ -21,7 +21,7 @@ export async function inspectCsv(open: () => Readable, fileName: string, firstRo
   const input = open();
   let problem: FormatError | null = null;
   try {
-    for await (const text of csvText(input, fileName)) {
+    for await (const text of csvText(input, fileName, tokenizer)) {
       problem = tokenizer.feedViews(text, sink);
       if (first !== null || problem) break;
     }
@@ -60,7 +60,7 @@ export async function* readCsvBatches(open: () => Readable, fileName: string, fi
   const tokenizer = new CsvTokenizer(fileName);
   const input = open();
   try {
-    for await (const text of csvText(input, fileName)) {
+    for await (const text of csvText(input, fileName, tokenizer)) {
       const problem = tokenizer.feedViews(text, sink);
       if (batch.length > 0) yield batch;
       batch = [];
