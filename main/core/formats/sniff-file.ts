@@ -19,7 +19,8 @@ export async function sniffFile(path: string, options: OpenInputOptions = {}): P
   return { compression: compression.compression, format: format.format, reason: how + format.reason };
 }
 
-async function readHead(stream: Readable, limit: number): Promise<Buffer> {
+/** The first `limit` bytes of a stream, which is then closed. */
+export async function readHead(stream: Readable, limit: number): Promise<Buffer> {
   const parts: Buffer[] = [];
   let size = 0;
   try {

@@ -54,3 +54,23 @@ export async function checkFile(path: string, params: GeometryImportParamsInput,
   const shape: GeoJsonShape = { kind: 'no-features', rootType: undefined };
   return checkGeoJson(readGeoJson(openInput(path), basename(path), shape), shape, GeometryImportParams.parse(params), index);
 }
+
+/**
+ * What DHIS2 2.41 answers for sierra-leone-districts.geojson matched by the `name` property against org unit names
+ * when only the first seven districts exist (core GeoJsonImportControllerTest): 7 imported, E7708 for the other 8.
+ */
+export const DISTRICTS_BY_NAME_ANSWER = {
+  httpStatus: 'OK',
+  httpStatusCode: 200,
+  status: 'WARNING',
+  message: 'Import partially successful.',
+  response: {
+    responseType: 'GeoJsonImportReport',
+    importCount: { imported: 7, updated: 0, ignored: 8, deleted: 0 },
+    totalConflictOccurrenceCount: 8,
+    status: 'WARNING',
+    conflicts: [
+      { objects: {}, value: 'GeoJSON target organisation unit does not exist', errorCode: 'E7708', property: '', indexes: [7, 8, 9, 10, 11, 12, 13, 14] },
+    ],
+  },
+};

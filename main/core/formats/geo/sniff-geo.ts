@@ -1,5 +1,5 @@
-import type { Readable } from 'node:stream';
 import { openInput } from '../open-input';
+import { readHead } from '../sniff-file';
 
 export type GeoFormat = 'geojson' | 'gml';
 
@@ -27,19 +27,4 @@ export function sniffGeo(text: string): GeoFormat | null {
     if (/<(?:\w+:)?FeatureCollection[\s>]/.test(start)) return 'gml';
   }
   return null;
-}
-
-async function readHead(stream: Readable, limit: number): Promise<Buffer> {
-  const parts: Buffer[] = [];
-  let size = 0;
-  try {
-    for await (const chunk of stream as AsyncIterable<Buffer>) {
-      parts.push(chunk);
-      size += chunk.length;
-      if (size >= limit) break;
-    }
-  } finally {
-    stream.destroy();
-  }
-  return Buffer.concat(parts).subarray(0, limit);
 }
