@@ -1,5 +1,6 @@
 import type { Route } from '../router';
 import { dataValueRoutes } from './datavalues';
+import { geometryRoutes } from './geometry';
 import { meRoutes } from './me';
 import { metadataRoutes } from './metadata';
 import { metadataDependencyRoutes } from './metadata-dependencies';
@@ -13,6 +14,8 @@ export const apiRoutes: readonly Route[] = [
   ...systemRoutes,
   ...taskRoutes,
   ...meRoutes,
+  // Before metadataRoutes: /organisationUnits/geometry is not an org unit id.
+  ...geometryRoutes,
   ...metadataRoutes,
   ...metadataImportRoutes,
   ...metadataDependencyRoutes,
