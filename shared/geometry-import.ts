@@ -70,3 +70,22 @@ export const GeoJsonWebMessage = z.object({
   response: GeoJsonImportReport.optional(),
 });
 export type GeoJsonWebMessage = z.infer<typeof GeoJsonWebMessage>;
+
+/** What the offline check predicted, kept with the result so the answer can be read against it. */
+export const GeometryOfflineCheck = z.object({
+  /** The predicted WebMessage status (`ERROR` when DHIS2 would refuse the whole request). */
+  status: z.enum(['OK', 'WARNING', 'ERROR']),
+  features: z.number().int().nonnegative(),
+  conflicts: z.number().int().nonnegative(),
+  warnings: z.number().int().nonnegative(),
+  notes: z.array(z.string()),
+});
+export type GeometryOfflineCheck = z.infer<typeof GeometryOfflineCheck>;
+
+/** What a finished geometry import stores: the server's answer, and the prediction (null without offline metadata). */
+export const GeometryImportResult = z.object({
+  server: GeoJsonWebMessage,
+  check: GeometryOfflineCheck.nullable(),
+  dryRun: z.boolean(),
+});
+export type GeometryImportResult = z.infer<typeof GeometryImportResult>;

@@ -3,6 +3,7 @@ import { ImportDataParams, ImportDataResult } from './data-import';
 import { ExportDataParams, SavedFileResult } from './data-export';
 import { ExportMetadataDependenciesParams, ExportMetadataParams, MetadataExportResult } from './metadata-export';
 import { ImportMetadataParams, ImportMetadataResult } from './metadata-import';
+import { GeometryImportParams, GeometryImportResult } from './geometry-import';
 
 /**
  * Every kind of job, declared once. The contract's job types, the runner's registry, the CLI, the Job
@@ -21,7 +22,7 @@ export interface JobKind<P = unknown, R = unknown> {
   /** Whether a queued job of this kind may travel on a USB bundle to be sent from the district. */
   readonly usb: boolean;
   /** How its input file is checked offline (on the page, in the CLI, and when a bundle is loaded at the district). */
-  readonly offlineCheck: 'data-values' | 'metadata' | null;
+  readonly offlineCheck: 'data-values' | 'metadata' | 'geometry' | null;
   /** How the Job overview shows its result. */
   readonly resultView: 'import-summary' | 'import-report' | 'saved-file' | 'metadata-sync' | 'none';
   /** Offered as a filter in the Job overview (internal kinds are not). */
@@ -85,7 +86,17 @@ export const JOB_KINDS = {
   },
   'import-events': planned('Event import', '/import/event', true),
   'import-tracker': planned('Tracked entity import', '/import/tei', true),
-  'import-geometry': planned('Org unit geometry import', '/import/geometry', true),
+  'import-geometry': {
+    label: 'Org unit geometry import',
+    params: GeometryImportParams,
+    result: GeometryImportResult,
+    page: '/import/geometry',
+    usb: true,
+    offlineCheck: 'geometry',
+    // Neither existing view reads a GeoJsonImportReport (import-summary is data values', import-report metadata's).
+    resultView: 'none',
+    listed: true,
+  },
   'import-population': planned('Earth Engine import', '/import/earthengine', true),
   'export-data': {
     label: 'Data export',

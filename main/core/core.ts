@@ -28,6 +28,7 @@ import { exportMetadataJob } from './jobs/export-metadata';
 import { exportMetadataDependenciesJob } from './jobs/export-metadata-dependencies';
 import { importDataJob } from './jobs/import-data';
 import { importMetadataJob } from './jobs/import-metadata';
+import { importGeometryJob } from './jobs/import-geometry';
 import { checkDataFile } from './datavalues/check-file';
 import { CheckMemo } from './datavalues/check-memo';
 import { BundleService } from './bundles/service';
@@ -105,6 +106,7 @@ export function createCore(options: CoreOptions): Core {
   const checks = new CheckMemo(join(dataDir, 'checks'), options.appVersion);
   registry.register(importDataJob({ indexFor: (serverId) => metadata.indexFor(serverId), check: checkDataFile, checks }));
   registry.register(importMetadataJob({ indexFor: (serverId) => metadata.indexFor(serverId), requestSync: (serverId) => metadata.requestSync(serverId) }));
+  registry.register(importGeometryJob({ indexFor: (serverId) => metadata.indexFor(serverId) }));
   registry.register(createSyncMetadataJob({ store: metadataStore, onSwapped: (serverId, snapshot) => metadata.announce(serverId, snapshot) }));
   const bundles = new BundleService({
     db,

@@ -14,14 +14,15 @@ import { gzipBody } from './gzip-body';
  * - A server job is followed with `waitForTask` (one polling pace for every kind of job).
  * - The body is gzipped wherever 2.41 reads gzip (`readsGzip`), with no Content-Encoding (2.41 sniffs the bytes).
  */
-export type ImportEndpoint = 'dataValueSets' | 'metadata';
+export type ImportEndpoint = 'dataValueSets' | 'metadata' | 'organisationUnits/geometry';
 
 /**
  * Where 2.41 reads a gzipped body: StreamUtils.wrapAndCheckCompressionFormat wraps every data value import
- * (JSON, XML, ADX, CSV), and MetadataImportExportController's JSON import; its CSV import reads the raw stream.
+ * (JSON, XML, ADX, CSV), and MetadataImportExportController's JSON import; its CSV import reads the raw stream,
+ * and so does GeoJsonImportController (it hands `request.getInputStream()` straight to the GeoJSON service).
  */
 export function readsGzip(endpoint: ImportEndpoint, contentType: string): boolean {
-  return endpoint === 'dataValueSets' || contentType === 'application/json';
+  return endpoint === 'dataValueSets' || (endpoint === 'metadata' && contentType === 'application/json');
 }
 
 /** A body built in memory, as it goes to `endpoint`. */

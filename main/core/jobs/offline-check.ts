@@ -10,6 +10,8 @@ import { checkDataFile } from '../datavalues/check-file';
 import { checkSummary } from '../datavalues/store-and-check';
 import { checkMetadataFile, openMetadataFile } from '../metadata-import/open-file';
 import { FormatError } from '../formats/format-error';
+import { GeometryImportParams } from '../../../shared/geometry-import';
+import { checkStoredGeoJson, geometryCheckLine, refusedWhole } from '../geometry/door';
 
 export interface OfflineCheckDeps {
   files: FileStore;
@@ -33,6 +35,11 @@ export async function offlineCheckLine(job: Job, deps: OfflineCheckDeps): Promis
       const params = ImportDataParams.parse(job.params);
       const checked = await checkDataFile(await openDataFile(path, file.name, params), params, index, file.name);
       return checkSummary(checked);
+    }
+    if (how === 'geometry') {
+      const checked = await checkStoredGeoJson(path, file.name, GeometryImportParams.parse(job.params), index);
+      const refused = refusedWhole(checked);
+      return refused ? `${geometryCheckLine(checked)} DHIS2 would refuse the whole file: ${refused}` : geometryCheckLine(checked);
     }
     const params = ImportMetadataParams.parse(job.params);
     const check = await checkMetadataFile(await openMetadataFile(path, file.name, params), params, index);
