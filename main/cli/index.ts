@@ -12,6 +12,7 @@ import { jobsCommand, JOBS_HELP } from './commands/jobs';
 import { metadataCommand, METADATA_HELP } from './commands/metadata';
 import { importCommand, IMPORT_HELP } from './commands/import';
 import { IMPORT_METADATA_HELP } from './commands/import-metadata';
+import { IMPORT_GEOMETRY_HELP } from './commands/import-geometry';
 import { flushCommand, FLUSH_HELP } from './commands/flush';
 import { exportCommand, EXPORT_HELP } from './commands/export';
 import { validateCommand, VALIDATE_HELP } from './commands/validate';
@@ -32,6 +33,7 @@ ${VALIDATE_HELP}
 ${IMPORT_HELP}
 
 ${IMPORT_METADATA_HELP}
+${IMPORT_GEOMETRY_HELP}
 
 ${FLUSH_HELP}
 

@@ -5,6 +5,7 @@ import { parse, UsageError } from '../args';
 import { printJson, type Output } from '../output';
 import { DATA_IMPORT_OPTIONS, DATA_IMPORT_OPTIONS_HELP, paramsFromFlags } from './data-options';
 import { importMetadataCommand } from './import-metadata';
+import { importGeometryCommand } from './import-geometry';
 import { checkSummary, storeAndCheckDataFile, type StoredDataFile } from '../../core/datavalues/store-and-check';
 import { nowIso } from '../../core/time';
 import { rememberQueuedCheck } from '../../core/datavalues/check-memo';
@@ -19,12 +20,15 @@ ${DATA_IMPORT_OPTIONS_HELP}`;
 export async function importCommand(argv: string[], output: Output): Promise<number> {
   // Metadata has its own options; the kind comes first on the command line.
   if (argv[0] === 'metadata') return importMetadataCommand(argv.slice(1), output);
+  if (argv[0] === 'geometry') return importGeometryCommand(argv.slice(1), output);
   const { values, positionals } = parse(argv, DATA_IMPORT_OPTIONS);
   if (values.help) return (output.out(IMPORT_HELP), 0);
   const [kind, file] = positionals;
   if (kind !== 'data')
     throw new UsageError(
-      kind ? `Importing "${kind}" is not available yet; this version imports data values and metadata: dhis2-ie import data|metadata FILE.` : IMPORT_HELP,
+      kind
+        ? `Importing "${kind}" is not available yet; this version imports data values, metadata and org unit geometry: dhis2-ie import data|metadata|geometry FILE.`
+        : IMPORT_HELP,
     );
   if (!file) throw new UsageError('import data needs the file to import.');
   const path = resolve(file);
