@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DISTRICTS, districtUnit, geoFixture } from '../core/geometry/testing';
+import { DISTRICTS, DISTRICTS_BY_NAME_ANSWER, districtUnit, geoFixture } from '../core/geometry/testing';
 import { cliSandbox, type CliSandbox } from './testing/sandbox';
 
 describe('dhis2-ie import geometry', () => {
@@ -9,13 +9,14 @@ describe('dhis2-ie import geometry', () => {
   const queued = async () =>
     JSON.parse((await run('jobs', '--type', 'import-geometry', '--json')).stdout) as { jobs: Array<{ params: Record<string, unknown> }> };
 
+  // DHIS2's controller test: the first seven districts exist.
+  const metadata = {
+    organisationUnits: DISTRICTS.slice(0, 7).map((name) => districtUnit(name)),
+    attributes: [{ id: 'GeoAttr0001', name: 'geo2', valueType: 'GEOJSON', organisationUnitAttribute: true }],
+  };
+
   beforeEach(async () => {
     box = await cliSandbox();
-    // DHIS2's controller test: the first seven districts exist.
-    const metadata = {
-      organisationUnits: DISTRICTS.slice(0, 7).map((name) => districtUnit(name)),
-      attributes: [{ id: 'GeoAttr0001', name: 'geo2', valueType: 'GEOJSON', organisationUnitAttribute: true }],
-    };
     expect((await run('metadata', 'load', box.write('metadata.json', JSON.stringify(metadata)))).code).toBe(0);
   });
   afterEach(() => box.close());
@@ -52,5 +53,17 @@ describe('dhis2-ie import geometry', () => {
     expect(attribute.stderr).toMatch(/DHIS2 would refuse the whole of "districts\.geojson": E7702/);
 
     expect((await queued()).jobs).toHaveLength(0);
+  });
+
+  it('flush sends it to the simulator; the job stores the WebMessage DHIS2 answers and the units get their geometry', async () => {
+    box.sim.seedMetadata(metadata, { replace: true });
+    expect((await box.addServer('geo')).code).toBe(0);
+    const file = box.write('districts.geojson', readFileSync(geoFixture('sierra-leone-districts.geojson')));
+    expect((await run('import', 'geometry', file, '--geojson-property', 'name', '--org-unit-property', 'NAME')).code).toBe(0);
+    const flushed = await run('flush', '--wait', '--timeout', '60');
+    expect(flushed.stdout).toMatch(/Completed\s+districts\.geojson/);
+    const jobs = JSON.parse((await run('jobs', '--type', 'import-geometry', '--json')).stdout) as { jobs: Array<{ result: unknown }> };
+    expect(jobs.jobs[0]!.result).toMatchObject({ server: DISTRICTS_BY_NAME_ANSWER, dryRun: false, check: { status: 'WARNING', features: 15 } });
+    expect(box.sim.state.metadata.get('organisationUnits', 'Kare5678901')).toMatchObject({ geometry: { type: expect.any(String) as unknown } });
   });
 });
