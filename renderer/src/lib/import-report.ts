@@ -1,5 +1,6 @@
 import { flattenErrors, shortKlass, type ErrorReport, type ImportReport, type ObjectReport } from '@shared/import-report';
-import { ImportMetadataResult } from '@shared/metadata-import';
+import type { ImportMetadataResult } from '@shared/metadata-import';
+import { resultOf } from '@shared/job-kinds';
 import { csvRow } from '@shared/csv';
 
 /** Plain words for the metadata error codes people meet most; the message itself always follows. */
@@ -89,6 +90,5 @@ export function reportErrorsToCsv(rows: readonly ReportErrorRow[]): string {
 
 /** An import-metadata job's result, checked against its shape; anything else stays raw JSON. */
 export function parseMetadataJobResult(result: unknown): ImportMetadataResult | null {
-  const parsed = ImportMetadataResult.safeParse(result);
-  return parsed.success ? parsed.data : null;
+  return resultOf({ type: 'import-metadata', result });
 }

@@ -1,4 +1,5 @@
-import { ImportDataResult } from '@shared/data-import';
+import type { ImportDataResult } from '@shared/data-import';
+import { resultOf } from '@shared/job-kinds';
 import type { ImportConflict } from '@shared/import-summary';
 import { csvCell } from '@shared/csv';
 import { explainConflict } from './conflict-explanations';
@@ -111,6 +112,5 @@ export type ImportJobResult = ImportDataResult;
 
 /** An import-data job's result read through its declared schema; null for anything else (shown as raw JSON). */
 export function parseImportJobResult(result: unknown): ImportDataResult | null {
-  const parsed = ImportDataResult.safeParse(result);
-  return parsed.success ? parsed.data : null;
+  return resultOf({ type: 'import-data', result });
 }
